@@ -1,0 +1,234 @@
+//! Start-up: read the address, open (or create) the board, mount the UI, load the
+//! stored document, and keep saving it. Every failure here becomes a visible message;
+//! none of it may panic, since a panic ends the whole app on wasm.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crdt::{Board, LOAD};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::editor::Editor;
+use crate::i18n::{t, Lang, Msg};
+use crate::room::{LinkError, RoomLink};
+use crate::state::{self, install_editor, install_ui, with_editor, Ui};
+use crate::store::{KnownBoard, Store};
+use crate::ui::{keys, App, Route};
+
+thread_local! {
+    static STORE: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+    static LINK: RefCell<Option<RoomLink>> = const { RefCell::new(None) };
+    static SAVE: RefCell<SaveState> = RefCell::new(SaveState::default());
+}
+
+#[derive(Default)]
+struct SaveState {
+    /// A save is scheduled or running.
+    pending: bool,
+    /// Another change came in while a save was running.
+    again: bool,
+    /// `whenSaved()` promises to resolve once nothing is pending.
+    waiters: Vec<js_sys::Function>,
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    if getrandom::getrandom(&mut buf).is_err() {
+        // No CSPRNG: fall back to fastrand so the app still opens. Rooms created this
+        // way are guessable; say so in the log.
+        log::error!("crypto.getRandomValues unavailable: using a weak random source");
+        buf.iter_mut().for_each(|b| *b = fastrand::u8(..));
+    }
+    buf
+}
+
+fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|arr| arr.iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default()
+}
+
+pub fn start() {
+    crate::logger::init();
+    console_error_panic_hook::set_once();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    let query_lang = params.as_ref().and_then(|p| p.get("lang"));
+    let lang = Lang::pick(query_lang.as_deref(), &browser_languages());
+    if let Some(doc) = window.document().and_then(|d| d.document_element()) {
+        let _ = doc.set_attribute("lang", lang.code());
+    }
+
+    let hash = location.hash().unwrap_or_default();
+    let (link, is_new) = match RoomLink::parse(&hash) {
+        Ok(link) => (link, false),
+        Err(LinkError::Empty) => {
+            let link = RoomLink::create(random_bytes(), random_bytes(), random_bytes());
+            if let Ok(history) = window.history() {
+                let url = format!("{}{}", location.pathname().unwrap_or_default(), search);
+                let _ = history.replace_state_with_url(
+                    &JsValue::NULL,
+                    "",
+                    Some(&format!("{url}{}", link.fragment(true))),
+                );
+            }
+            (link, true)
+        }
+        Err(LinkError::Malformed(reason)) => {
+            log::warn!("malformed board link: {reason}");
+            leptos::mount::mount_to_body(
+                move || view! { <App route=Route::BrokenLink { lang, reason: reason.to_string() }/> },
+            );
+            return;
+        }
+    };
+
+    let client_id = u32::from_le_bytes(random_bytes());
+    let mut board = Board::new(client_id);
+    if is_new {
+        if let Err(e) = board.init_new(
+            t(lang, Msg::UntitledBoard),
+            link.moderator_public_key().as_deref(),
+        ) {
+            log::error!("could not initialise the board: {e}");
+        }
+    }
+    install_editor(Editor::new(board));
+    LINK.with(|l| *l.borrow_mut() = Some(link.clone()));
+    let ui = Ui::new(lang);
+    install_ui(ui);
+    state::set_after_change(schedule_save);
+
+    leptos::mount::mount_to_body(move || view! { <App route=Route::Board(ui)/> });
+
+    window_event_listener(leptos::ev::keydown, keys::on_keydown);
+    window_event_listener(leptos::ev::keyup, keys::on_keyup);
+    // Opening another board from the home view changes only the fragment: start fresh.
+    window_event_listener(leptos::ev::hashchange, |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    crate::hooks::install(params.as_ref().and_then(|p| p.get("bench")));
+    leptos::task::spawn_local(load(link, ui));
+}
+
+async fn load(link: RoomLink, ui: Ui) {
+    match Store::open().await {
+        Err(e) => {
+            log::warn!("IndexedDB unavailable: {e}");
+            ui.notice
+                .set(Some(t(ui.lang, Msg::StorageUnavailable).to_string()));
+        }
+        Ok(store) => {
+            let store = Rc::new(store);
+            STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+            match store.load_doc(&link.room).await {
+                Ok(None) => {}
+                Ok(Some(bytes)) => {
+                    let applied = with_editor(|ed| ed.board.apply_update(&bytes, LOAD));
+                    if let Some(Err(e)) = applied {
+                        log::warn!("stored board unreadable: {e}");
+                        if let Err(q) = store.quarantine(&link.room, &bytes, &e.to_string()).await {
+                            log::error!("could not keep the unreadable bytes aside: {q}");
+                        }
+                        ui.notice
+                            .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
+                    }
+                }
+                Err(e) => {
+                    log::warn!("stored board unreadable: {e}");
+                    ui.notice
+                        .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
+                }
+            }
+        }
+    }
+    with_editor(|ed| {
+        ed.flush();
+    });
+    ui.ready.set(true);
+    state::after_input();
+    schedule_save();
+}
+
+/// Saves the board a moment after it changed (coalescing bursts of edits).
+pub fn schedule_save() {
+    let start = SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.pending {
+            s.again = true;
+            false
+        } else {
+            s.pending = true;
+            true
+        }
+    });
+    if start {
+        set_timeout(
+            || leptos::task::spawn_local(save_now()),
+            Duration::from_millis(250),
+        );
+    }
+}
+
+async fn save_now() {
+    let store = STORE.with(|s| s.borrow().clone());
+    let link = LINK.with(|l| l.borrow().clone());
+    if let (Some(store), Some(link)) = (store, link) {
+        let snapshot = with_editor(|ed| (ed.board.encode(), ed.board.title()));
+        if let Some((bytes, title)) = snapshot {
+            let entry = KnownBoard {
+                room: link.room.clone(),
+                fragment: link.fragment(true),
+                title,
+                updated: js_sys::Date::now(),
+            };
+            if let Err(e) = store.save(&entry, &bytes).await {
+                log::error!("saving the board failed: {e}");
+            }
+        }
+    }
+    let (again, waiters) = SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.pending = false;
+        let again = std::mem::take(&mut s.again);
+        let waiters = if again {
+            Vec::new()
+        } else {
+            std::mem::take(&mut s.waiters)
+        };
+        (again, waiters)
+    });
+    if again {
+        schedule_save();
+    }
+    for w in waiters {
+        let _ = w.call0(&JsValue::NULL);
+    }
+}
+
+/// A promise that resolves once every change so far is stored.
+pub fn when_saved() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        let idle = SAVE.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.pending {
+                s.waiters.push(resolve.clone());
+                false
+            } else {
+                true
+            }
+        });
+        if idle {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    })
+}

@@ -1,0 +1,477 @@
+//! The editor: one board with its scene index, camera, selection and active tool.
+//! DOM-free, so it is driven natively in tests exactly as the browser drives it.
+//! The UI layer forwards normalised input here, then reads state back for display.
+
+use crdt::{Board, BoardChange, Command, Layer, NewElement, LOCAL};
+
+use crate::camera::{Camera, Rect};
+use crate::scene::{bounds, Scene};
+use crate::tools::select::{SceneQuery, SelectTool};
+use crate::tools::{Pointer, Tool, ToolEffect};
+
+pub struct Editor {
+    pub board: Board,
+    pub scene: Scene,
+    pub camera: Camera,
+    /// Viewport size in CSS pixels.
+    pub viewport: (f64, f64),
+    pub tool: Tool,
+    pub select: SelectTool,
+    pub selection: Vec<String>,
+    /// The element whose text editor is open.
+    pub editing: Option<String>,
+    /// Bumped whenever the board content changes (outline, title, persistence).
+    pub content_version: u64,
+    /// Bumped whenever anything visible changes (redraw).
+    pub view_version: u64,
+    pan_from: Option<(f64, f64)>,
+    /// Space is held: drags pan.
+    pub space_held: bool,
+}
+
+impl SceneQuery for Scene {
+    fn hit(&mut self, x: f64, y: f64) -> Option<String> {
+        Scene::hit(self, x, y)
+    }
+    fn origin(&self, id: &str) -> Option<(f64, f64)> {
+        self.get(id).map(|e| (e.x, e.y))
+    }
+    fn is_locked(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|e| e.locked)
+    }
+    fn inside(&mut self, r: &Rect) -> Vec<String> {
+        self.query(r)
+            .into_iter()
+            .filter(|e| {
+                !e.locked
+                    && e.x >= r.x
+                    && e.y >= r.y
+                    && e.x + e.w <= r.x + r.w
+                    && e.y + e.h <= r.y + r.h
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    }
+}
+
+impl Editor {
+    pub fn new(board: Board) -> Editor {
+        let scene = Scene::from_board(&board);
+        board.take_changes();
+        Editor {
+            board,
+            scene,
+            camera: Camera::default(),
+            viewport: (1280.0, 800.0),
+            tool: Tool::Select,
+            select: SelectTool::default(),
+            selection: Vec::new(),
+            editing: None,
+            content_version: 0,
+            view_version: 0,
+            pan_from: None,
+            space_held: false,
+        }
+    }
+
+    /// Folds pending document changes into the scene. Call after every input and
+    /// before drawing (remote and loaded updates arrive here too).
+    pub fn flush(&mut self) -> BoardChange {
+        let change = self.board.take_changes();
+        if !change.is_empty() {
+            self.scene.update(&self.board, &change);
+            self.selection.retain(|id| !change.removed.contains(id));
+            if let Some(id) = &self.editing {
+                if change.removed.contains(id) {
+                    self.editing = None;
+                    self.board.end_gesture();
+                }
+            }
+            self.content_version += 1;
+            self.view_version += 1;
+        }
+        change
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        if let Err(e) = self.board.apply(&cmd, LOCAL) {
+            log::warn!("command not applied: {e}");
+        }
+        self.flush();
+    }
+
+    fn run(&mut self, effects: Vec<ToolEffect>) {
+        for fx in effects {
+            match fx {
+                ToolEffect::Select(ids) => self.set_selection(ids),
+                ToolEffect::Apply(cmd) => self.apply(cmd),
+                ToolEffect::BeginGesture => self.board.begin_gesture(),
+                ToolEffect::EndGesture => self.board.end_gesture(),
+                ToolEffect::EditText(id) => self.start_editing(&id),
+            }
+        }
+        self.view_version += 1;
+    }
+
+    pub fn set_selection(&mut self, ids: Vec<String>) {
+        if ids != self.selection {
+            self.selection = ids;
+            self.view_version += 1;
+        }
+    }
+
+    pub fn set_tool(&mut self, tool: Tool) {
+        if tool.available() {
+            self.commit_text();
+            self.tool = tool;
+            self.view_version += 1;
+        }
+    }
+
+    // ---- pointer ----------------------------------------------------------------
+
+    /// `button`: 0 primary, 1 middle. Middle, Hand and Space-drag pan.
+    pub fn pointer_down(&mut self, p: Pointer, button: i16) {
+        self.commit_text();
+        if button == 1 || self.tool == Tool::Hand || self.space_held {
+            self.pan_from = Some((p.sx, p.sy));
+            return;
+        }
+        if button != 0 {
+            return;
+        }
+        match self.tool {
+            Tool::Note => {
+                self.create_note_at(p.x, p.y);
+            }
+            _ => {
+                let sel = self.selection.clone();
+                let fx = self.select.down(p, &mut self.scene, &sel);
+                self.run(fx);
+            }
+        }
+    }
+
+    pub fn pointer_move(&mut self, p: Pointer) {
+        if let Some((fx, fy)) = self.pan_from {
+            self.camera.pan_by(p.sx - fx, p.sy - fy);
+            self.pan_from = Some((p.sx, p.sy));
+            self.view_version += 1;
+            return;
+        }
+        if self.tool == Tool::Select {
+            let sel = self.selection.clone();
+            let fx = self.select.moved(p, &mut self.scene, &sel);
+            if !fx.is_empty()
+                || self.select.preview_offset().is_some()
+                || self.select.marquee().is_some()
+            {
+                self.run(fx);
+            }
+        }
+    }
+
+    pub fn pointer_up(&mut self, p: Pointer) {
+        if self.pan_from.take().is_some() {
+            return;
+        }
+        if self.tool == Tool::Select {
+            let sel = self.selection.clone();
+            let fx = self.select.up(p, &mut self.scene, &sel);
+            self.run(fx);
+        }
+    }
+
+    pub fn pointer_cancel(&mut self) {
+        self.pan_from = None;
+        let fx = self.select.cancel();
+        self.run(fx);
+    }
+
+    pub fn double_click(&mut self, p: Pointer) {
+        if self.tool == Tool::Select {
+            let fx = self.select.double_click(p, &mut self.scene);
+            self.run(fx);
+        }
+    }
+
+    pub fn is_panning(&self) -> bool {
+        self.pan_from.is_some()
+    }
+
+    // ---- notes and text ------------------------------------------------------------
+
+    /// Creates a note centred on a board point and opens its editor. Creating and
+    /// typing the first text are one undo step.
+    pub fn create_note_at(&mut self, x: f64, y: f64) -> String {
+        self.commit_text();
+        let note = NewElement::note_centred(x, y, "yellow");
+        let id = note.id.clone();
+        self.board.begin_gesture();
+        self.apply(Command::Create(vec![note]));
+        self.set_selection(vec![id.clone()]);
+        self.editing = Some(id.clone());
+        self.tool = Tool::Select;
+        self.view_version += 1;
+        id
+    }
+
+    /// A note at the viewport centre (keyboard: N, then Enter).
+    pub fn create_note_at_centre(&mut self) -> String {
+        let (w, h) = self.viewport;
+        let (x, y) = self.camera.to_board(w / 2.0, h / 2.0);
+        self.create_note_at(x, y)
+    }
+
+    pub fn start_editing(&mut self, id: &str) {
+        if self.scene.get(id).is_some_and(|e| !e.locked) {
+            self.commit_text();
+            self.board.begin_gesture();
+            self.editing = Some(id.to_string());
+            self.set_selection(vec![id.to_string()]);
+            self.view_version += 1;
+        }
+    }
+
+    /// Live text from the editor overlay.
+    pub fn input_text(&mut self, text: &str) {
+        if let Some(id) = self.editing.clone() {
+            self.apply(Command::SetText {
+                id,
+                text: text.to_string(),
+            });
+        }
+    }
+
+    /// Ends text editing (Escape, click outside, blur).
+    pub fn commit_text(&mut self) {
+        if self.editing.take().is_some() {
+            self.board.end_gesture();
+            self.view_version += 1;
+        }
+    }
+
+    // ---- selection commands -------------------------------------------------------
+
+    pub fn delete_selection(&mut self) {
+        let ids: Vec<String> = self
+            .selection
+            .iter()
+            .filter(|id| !self.scene.get(id).is_some_and(|e| e.locked))
+            .cloned()
+            .collect();
+        if !ids.is_empty() {
+            self.commit_text();
+            self.apply(Command::Delete { ids });
+        }
+    }
+
+    pub fn recolor_selection(&mut self, color: &str) {
+        if !self.selection.is_empty() {
+            let ids = self.selection.clone();
+            self.apply(Command::Recolor {
+                ids,
+                color: color.to_string(),
+            });
+        }
+    }
+
+    pub fn reorder_selection(&mut self, layer: Layer) {
+        if !self.selection.is_empty() {
+            let ids = self.selection.clone();
+            self.apply(Command::Reorder { ids, layer });
+        }
+    }
+
+    /// Arrow keys: move the selection by `(dx, dy)` board units.
+    pub fn nudge_selection(&mut self, dx: f64, dy: f64) {
+        let moves: Vec<(String, f64, f64)> = self
+            .selection
+            .iter()
+            .filter_map(|id| self.scene.get(id))
+            .filter(|e| !e.locked)
+            .map(|e| (e.id.clone(), e.x + dx, e.y + dy))
+            .collect();
+        if !moves.is_empty() {
+            self.apply(Command::Move { moves });
+        }
+    }
+
+    pub fn select_all(&mut self) {
+        let ids = self.scene.ordered().iter().map(|e| e.id.clone()).collect();
+        self.set_selection(ids);
+    }
+
+    pub fn undo(&mut self) {
+        self.commit_text();
+        self.board.undo();
+        self.flush();
+        self.view_version += 1;
+    }
+
+    pub fn redo(&mut self) {
+        self.commit_text();
+        self.board.redo();
+        self.flush();
+        self.view_version += 1;
+    }
+
+    pub fn set_title(&mut self, title: &str) {
+        let title = title.trim();
+        if title != self.board.title() {
+            self.apply(Command::SetTitle {
+                title: title.to_string(),
+            });
+        }
+    }
+
+    // ---- camera -------------------------------------------------------------------
+
+    pub fn zoom_to_fit(&mut self) {
+        if let Some(content) = self.scene.content_bounds() {
+            self.camera.fit(content, self.viewport.0, self.viewport.1);
+            self.view_version += 1;
+        }
+    }
+
+    pub fn zoom_reset(&mut self) {
+        self.camera.reset_zoom(self.viewport.0, self.viewport.1);
+        self.view_version += 1;
+    }
+
+    pub fn wheel(&mut self, sx: f64, sy: f64, dx: f64, dy: f64, zoom: bool) {
+        if zoom {
+            self.camera.wheel_zoom(sx, sy, dy);
+        } else {
+            self.camera.pan_by(-dx, -dy);
+        }
+        self.view_version += 1;
+    }
+
+    /// Moves the camera so an element is visible (outline navigation).
+    pub fn reveal(&mut self, id: &str) {
+        if let Some(e) = self.scene.get(id) {
+            let b = bounds(e);
+            let v = self.camera.visible(self.viewport.0, self.viewport.1);
+            let inside =
+                b.x >= v.x && b.y >= v.y && b.x + b.w <= v.x + v.w && b.y + b.h <= v.y + v.h;
+            if !inside {
+                let (cx, cy) = (b.x + b.w / 2.0, b.y + b.h / 2.0);
+                self.camera.x = self.viewport.0 / (2.0 * self.camera.z) - cx;
+                self.camera.y = self.viewport.1 / (2.0 * self.camera.z) - cy;
+                self.view_version += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(editor: &Editor, x: f64, y: f64, time: f64) -> Pointer {
+        let (sx, sy) = editor.camera.to_screen(x, y);
+        Pointer {
+            x,
+            y,
+            sx,
+            sy,
+            shift: false,
+            time,
+        }
+    }
+
+    #[test]
+    fn creating_a_note_and_typing_is_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Note);
+        let id = ed.create_note_at(100.0, 100.0);
+        assert_eq!(ed.editing.as_deref(), Some(id.as_str()));
+        assert_eq!(ed.tool, Tool::Select);
+        ed.input_text("A");
+        ed.input_text("As");
+        ed.input_text("Ask openly");
+        ed.commit_text();
+        assert_eq!(ed.scene.get(&id).unwrap().text, "Ask openly");
+        ed.start_editing(&id);
+        ed.input_text("Ask openly!");
+        ed.commit_text();
+        ed.undo();
+        assert_eq!(ed.scene.get(&id).unwrap().text, "Ask openly");
+        ed.undo();
+        assert!(ed.scene.get(&id).is_none());
+        assert!(ed.selection.is_empty());
+        ed.redo();
+        assert_eq!(ed.scene.get(&id).unwrap().text, "Ask openly");
+    }
+
+    #[test]
+    fn dragging_a_note_moves_it_in_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        let id = ed.create_note_at(100.0, 100.0);
+        ed.commit_text();
+        ed.pointer_down(at(&ed, 100.0, 100.0, 0.0), 0);
+        for i in 1..=30 {
+            ed.pointer_move(at(&ed, 100.0 + 10.0 * i as f64, 100.0, i as f64 * 16.0));
+        }
+        ed.pointer_up(at(&ed, 400.0, 100.0, 600.0));
+        let e = ed.scene.get(&id).unwrap();
+        assert_eq!((e.x, e.y), (300.0, 0.0));
+        ed.undo();
+        let e = ed.scene.get(&id).unwrap();
+        assert_eq!((e.x, e.y), (0.0, 0.0));
+    }
+
+    #[test]
+    fn delete_removes_the_selection_and_undo_restores_it() {
+        let mut ed = Editor::new(Board::new(1));
+        let id = ed.create_note_at(0.0, 0.0);
+        ed.commit_text();
+        ed.delete_selection();
+        assert_eq!(ed.scene.len(), 0);
+        assert!(ed.selection.is_empty());
+        ed.undo();
+        assert!(ed.scene.get(&id).is_some());
+    }
+
+    #[test]
+    fn hand_tool_and_space_pan_instead_of_selecting() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Hand);
+        ed.pointer_down(
+            Pointer {
+                x: 0.0,
+                y: 0.0,
+                sx: 10.0,
+                sy: 10.0,
+                shift: false,
+                time: 0.0,
+            },
+            0,
+        );
+        ed.pointer_move(Pointer {
+            x: 0.0,
+            y: 0.0,
+            sx: 60.0,
+            sy: 30.0,
+            shift: false,
+            time: 1.0,
+        });
+        ed.pointer_up(Pointer {
+            x: 0.0,
+            y: 0.0,
+            sx: 60.0,
+            sy: 30.0,
+            shift: false,
+            time: 2.0,
+        });
+        assert_eq!((ed.camera.x, ed.camera.y), (50.0, 20.0));
+    }
+
+    #[test]
+    fn unavailable_tools_cannot_be_chosen() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Pen);
+        assert_eq!(ed.tool, Tool::Select);
+    }
+}

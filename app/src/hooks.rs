@@ -1,0 +1,175 @@
+//! Read-only hooks on `window` for tests and benchmarks:
+//! - `__lernraum`: `elements()`, `toScreen(x, y)`, `view()`, `selection()`,
+//!   `whenSaved()`, `frame()` (paint synchronously, for frame timing);
+//! - with `?bench=N`, the bench page contract of TESTING.md: `__bench` with
+//!   `count()`, `getView()`, `setView({x, y, z})`, and `__benchReady` once N elements
+//!   are in the board model.
+//!
+//! They expose what a person can already see on screen; they never write the board.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+
+use crate::state::{paint_now, schedule_frame, with_editor};
+
+fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+fn func0(f: impl Fn() -> JsValue + 'static) -> JsValue {
+    Closure::<dyn Fn() -> JsValue>::new(f).into_js_value()
+}
+
+fn view_object() -> JsValue {
+    let o = Object::new();
+    if let Some(c) = with_editor(|ed| ed.camera) {
+        set(&o, "x", &c.x.into());
+        set(&o, "y", &c.y.into());
+        set(&o, "z", &c.z.into());
+    }
+    o.into()
+}
+
+fn board_origin() -> (f64, f64) {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".board").ok().flatten())
+        .map(|el| {
+            let r = el.get_bounding_client_rect();
+            (r.left(), r.top())
+        })
+        .unwrap_or((0.0, 0.0))
+}
+
+pub fn install(bench: Option<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hook = Object::new();
+    set(
+        &hook,
+        "elements",
+        &func0(|| {
+            let arr = Array::new();
+            with_editor(|ed| {
+                for e in ed.scene.ordered() {
+                    let o = Object::new();
+                    set(&o, "id", &e.id.as_str().into());
+                    set(&o, "kind", &e.kind.as_str().into());
+                    set(&o, "x", &e.x.into());
+                    set(&o, "y", &e.y.into());
+                    set(&o, "w", &e.w.into());
+                    set(&o, "h", &e.h.into());
+                    set(&o, "z", &e.z.as_str().into());
+                    set(&o, "color", &e.color.as_str().into());
+                    set(&o, "text", &e.text.as_str().into());
+                    set(
+                        &o,
+                        "parent",
+                        &e.parent
+                            .as_deref()
+                            .map(JsValue::from_str)
+                            .unwrap_or(JsValue::NULL),
+                    );
+                    arr.push(&o);
+                }
+            });
+            arr.into()
+        }),
+    );
+    let to_screen = Closure::<dyn Fn(f64, f64) -> JsValue>::new(|x: f64, y: f64| {
+        let o = Object::new();
+        if let Some((sx, sy)) = with_editor(|ed| ed.camera.to_screen(x, y)) {
+            let (ox, oy) = board_origin();
+            set(&o, "x", &(sx + ox).into());
+            set(&o, "y", &(sy + oy).into());
+        }
+        o.into()
+    });
+    set(&hook, "toScreen", &to_screen.into_js_value());
+    set(&hook, "view", &func0(view_object));
+    set(
+        &hook,
+        "selection",
+        &func0(|| {
+            let arr = Array::new();
+            with_editor(|ed| {
+                ed.selection.iter().for_each(|id| {
+                    arr.push(&id.as_str().into());
+                })
+            });
+            arr.into()
+        }),
+    );
+    set(
+        &hook,
+        "toolState",
+        &func0(|| {
+            with_editor(|ed| ed.select.state.name())
+                .unwrap_or("none")
+                .into()
+        }),
+    );
+    set(
+        &hook,
+        "whenSaved",
+        &func0(|| crate::boot::when_saved().into()),
+    );
+    set(
+        &hook,
+        "frame",
+        &func0(|| {
+            paint_now();
+            JsValue::UNDEFINED
+        }),
+    );
+    set(&window, "__lernraum", &hook.into());
+
+    if let Some(n) = bench.and_then(|b| b.parse::<usize>().ok()) {
+        install_bench(&window, n);
+    }
+}
+
+fn install_bench(window: &web_sys::Window, n: usize) {
+    let b = Object::new();
+    set(
+        &b,
+        "count",
+        &func0(|| (with_editor(|ed| ed.scene.len()).unwrap_or(0) as f64).into()),
+    );
+    set(&b, "getView", &func0(view_object));
+    let set_view = Closure::<dyn Fn(JsValue)>::new(|v: JsValue| {
+        let get = |k: &str| {
+            Reflect::get(&v, &JsValue::from_str(k))
+                .ok()
+                .and_then(|x| x.as_f64())
+        };
+        if let (Some(x), Some(y), Some(z)) = (get("x"), get("y"), get("z")) {
+            with_editor(|ed| {
+                ed.camera.set(x, y, z);
+                ed.view_version += 1;
+            });
+            schedule_frame();
+        }
+    });
+    set(&b, "setView", &set_view.into_js_value());
+    set(window, "__bench", &b.into());
+    // Poll the model until it holds N elements (the data may arrive from storage or
+    // a server), then flag readiness after painting a frame.
+    poll_ready(window.clone(), n);
+}
+
+fn poll_ready(window: web_sys::Window, n: usize) {
+    let count = with_editor(|ed| {
+        ed.flush();
+        ed.scene.len()
+    })
+    .unwrap_or(0);
+    if count >= n {
+        paint_now();
+        set(&window, "__benchReady", &JsValue::TRUE);
+    } else {
+        leptos::prelude::request_animation_frame(move || poll_ready(window, n));
+    }
+}

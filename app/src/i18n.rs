@@ -1,0 +1,215 @@
+//! German and English UI strings, one catalogue per language. `?lang=de|en` overrides
+//! the browser's language; German is the fallback. Accessible names here are the
+//! stable ones of UI.md: change them only together with the tests.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    De,
+    En,
+}
+
+impl Lang {
+    /// `?lang=` wins, then the browser's languages in order, then German.
+    pub fn pick(query: Option<&str>, browser: &[String]) -> Lang {
+        if let Some(l) = query.and_then(Lang::parse) {
+            return l;
+        }
+        browser
+            .iter()
+            .find_map(|l| Lang::parse(l))
+            .unwrap_or(Lang::De)
+    }
+
+    fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "de" => Some(Lang::De),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Every UI string. Each variant has a German and an English text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Tools,
+    Select,
+    Hand,
+    Note,
+    Text,
+    Rectangle,
+    Ellipse,
+    Arrow,
+    Pen,
+    Frame,
+    Undo,
+    Redo,
+    Export,
+    Share,
+    Board,
+    BoardContents,
+    Drawing,
+    ElementUnknown,
+    Colour,
+    EditText,
+    BoardTitle,
+    UntitledBoard,
+    Boards,
+    YourBoards,
+    NewBoard,
+    NoBoardsYet,
+    ComingSoon,
+    BrokenLinkTitle,
+    BrokenLinkBody,
+    StartNewBoard,
+    StoredDataUnreadable,
+    Dismiss,
+    Delete,
+    BringToFront,
+    SendToBack,
+    ZoomIn,
+    ZoomOut,
+    ZoomToFit,
+    ZoomReset,
+    Zoom,
+    StorageUnavailable,
+    SelectionActions,
+    BackToBoard,
+}
+
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    let (de, en) = match msg {
+        Tools => ("Werkzeuge", "Tools"),
+        Select => ("Auswählen", "Select"),
+        Hand => ("Hand", "Hand"),
+        Note => ("Notiz", "Note"),
+        Text => ("Text", "Text"),
+        Rectangle => ("Rechteck", "Rectangle"),
+        Ellipse => ("Ellipse", "Ellipse"),
+        Arrow => ("Pfeil", "Arrow"),
+        Pen => ("Stift", "Pen"),
+        Frame => ("Rahmen", "Frame"),
+        Undo => ("Rückgängig", "Undo"),
+        Redo => ("Wiederholen", "Redo"),
+        Export => ("Exportieren", "Export"),
+        Share => ("Teilen", "Share"),
+        Board => ("Board", "Board"),
+        BoardContents => ("Board-Inhalt", "Board contents"),
+        Drawing => ("Zeichnung", "Drawing"),
+        ElementUnknown => ("Element", "Element"),
+        Colour => ("Farbe", "Colour"),
+        EditText => ("Text bearbeiten", "Edit text"),
+        BoardTitle => ("Board-Titel", "Board title"),
+        UntitledBoard => ("Unbenanntes Board", "Untitled board"),
+        Boards => ("Boards", "Boards"),
+        YourBoards => ("Deine Boards", "Your boards"),
+        NewBoard => ("Neues Board", "New board"),
+        NoBoardsYet => (
+            "Noch keine Boards in diesem Browser.",
+            "No boards in this browser yet.",
+        ),
+        ComingSoon => ("Kommt bald", "Coming soon"),
+        BrokenLinkTitle => ("Dieser Link ist unvollständig", "This link is incomplete"),
+        BrokenLinkBody => (
+            "Der Link enthält keinen gültigen Raum oder Schlüssel. Vielleicht wurde er beim Kopieren abgeschnitten. Bitte lass dir den Link noch einmal schicken, oder beginne ein neues Board.",
+            "The link has no valid room or key. Perhaps it was cut off when it was copied. Ask for the link again, or start a new board.",
+        ),
+        StartNewBoard => ("Neues Board beginnen", "Start a new board"),
+        StoredDataUnreadable => (
+            "Die gespeicherten Daten dieses Boards sind nicht lesbar. Sie wurden unverändert aufbewahrt; hier ist ein leeres Board daneben.",
+            "This board's stored data could not be read. It has been kept unchanged; here is an empty board next to it.",
+        ),
+        Dismiss => ("Schließen", "Dismiss"),
+        Delete => ("Löschen", "Delete"),
+        BringToFront => ("Nach vorne", "Bring to front"),
+        SendToBack => ("Nach hinten", "Send to back"),
+        ZoomIn => ("Vergrößern", "Zoom in"),
+        ZoomOut => ("Verkleinern", "Zoom out"),
+        ZoomToFit => ("Alles zeigen", "Zoom to fit"),
+        ZoomReset => ("Auf 100 % zoomen", "Zoom to 100 %"),
+        Zoom => ("Zoom", "Zoom"),
+        StorageUnavailable => (
+            "Dieser Browser erlaubt kein Speichern. Änderungen gehen beim Schließen verloren.",
+            "This browser does not allow storage. Changes will be lost when you close it.",
+        ),
+        BackToBoard => ("Zurück zum Board", "Back to the board"),
+        SelectionActions => ("Auswahl", "Selection"),
+    };
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+}
+
+/// Colour names for the palette picker, by palette key.
+pub fn colour_name(lang: Lang, key: &str) -> &'static str {
+    let (de, en) = match key {
+        "yellow" => ("Gelb", "Yellow"),
+        "orange" => ("Orange", "Orange"),
+        "red" => ("Rot", "Red"),
+        "pink" => ("Rosa", "Pink"),
+        "violet" => ("Violett", "Violet"),
+        "blue" => ("Blau", "Blue"),
+        "cyan" => ("Cyan", "Cyan"),
+        "green" => ("Grün", "Green"),
+        "gray" => ("Grau", "Gray"),
+        "white" => ("Weiß", "White"),
+        _ => ("Eigene Farbe", "Custom colour"),
+    };
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+}
+
+/// The outline's reading of an element kind (UI.md).
+pub fn kind_name(lang: Lang, kind: &crdt::Kind) -> &'static str {
+    use crdt::Kind::*;
+    let msg = match kind {
+        Note => Msg::Note,
+        Text => Msg::Text,
+        Rect => Msg::Rectangle,
+        Ellipse => Msg::Ellipse,
+        Arrow => Msg::Arrow,
+        Ink => Msg::Drawing,
+        Frame => Msg::Frame,
+        Unknown(_) => Msg::ElementUnknown,
+    };
+    t(lang, msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_wins_then_browser_then_german() {
+        let browser = vec!["en-US".to_string(), "de".to_string()];
+        assert_eq!(Lang::pick(Some("de"), &browser), Lang::De);
+        assert_eq!(Lang::pick(None, &browser), Lang::En);
+        assert_eq!(Lang::pick(Some("fr"), &browser), Lang::En);
+        assert_eq!(Lang::pick(Some("fr"), &["fr-FR".to_string()]), Lang::De);
+        assert_eq!(Lang::pick(None, &[]), Lang::De);
+    }
+
+    #[test]
+    fn accessible_names_match_ui_md() {
+        assert_eq!(t(Lang::En, Msg::Select), "Select");
+        assert_eq!(t(Lang::De, Msg::Select), "Auswählen");
+        assert_eq!(t(Lang::De, Msg::BoardContents), "Board-Inhalt");
+        assert_eq!(kind_name(Lang::De, &crdt::Kind::Ink), "Zeichnung");
+        assert_eq!(
+            kind_name(Lang::En, &crdt::Kind::Unknown("x".into())),
+            "Element"
+        );
+    }
+}

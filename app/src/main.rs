@@ -1,0 +1,26 @@
+//! Lernraum: a workshop whiteboard that runs entirely in the browser.
+//!
+//! Modules: `editor` (DOM-free editing state), `tools` (state machines), `scene`
+//! (spatial index), `camera`, `render` (Canvas 2D), `ui` (Leptos chrome), `store`
+//! (IndexedDB), `room` (board links), `i18n`, `boot` (start-up), `hooks` (test and
+//! bench hooks). The board document itself lives in the `crdt` crate.
+
+mod boot;
+mod camera;
+mod editor;
+mod hooks;
+mod i18n;
+mod logger;
+mod palette;
+mod render;
+mod room;
+mod scene;
+mod state;
+mod store;
+mod text_layout;
+mod tools;
+mod ui;
+
+fn main() {
+    boot::start();
+}

@@ -1,0 +1,237 @@
+//! The running board: the editor lives in a thread-local (the app is single-threaded
+//! wasm), the UI reads it back into small signals. Rules that keep this safe:
+//! - borrow the editor only through `with_editor`, never across an `.await`;
+//! - set signals after the borrow ends (`refresh`), so effects never re-enter it.
+
+use std::cell::{Cell, RefCell};
+
+use leptos::prelude::*;
+
+use crate::editor::Editor;
+use crate::i18n::{kind_name, Lang};
+use crate::render::Renderer;
+use crate::tools::Tool;
+
+type Drawer = Box<dyn Fn(&mut Editor, &mut Renderer)>;
+
+thread_local! {
+    static EDITOR: RefCell<Option<Editor>> = const { RefCell::new(None) };
+    static RENDERER: RefCell<Renderer> = RefCell::new(Renderer::default());
+    static FRAME_PENDING: Cell<bool> = const { Cell::new(false) };
+    static UI: Cell<Option<Ui>> = const { Cell::new(None) };
+    static DRAWER: RefCell<Option<Drawer>> = RefCell::new(None);
+    static AFTER_CHANGE: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
+    static LAST_CONTENT: Cell<u64> = const { Cell::new(u64::MAX) };
+}
+
+pub fn install_editor(editor: Editor) {
+    EDITOR.with(|e| *e.borrow_mut() = Some(editor));
+}
+
+/// Runs `f` on the editor; `None` if there is none or it is busy (re-entrant call).
+pub fn with_editor<R>(f: impl FnOnce(&mut Editor) -> R) -> Option<R> {
+    EDITOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut guard) => guard.as_mut().map(f),
+        Err(_) => {
+            log::warn!("editor busy: input dropped");
+            None
+        }
+    })
+}
+
+/// Sets the function that paints a frame (installed by the board view).
+pub fn set_drawer(f: impl Fn(&mut Editor, &mut Renderer) + 'static) {
+    DRAWER.with(|d| *d.borrow_mut() = Some(Box::new(f)));
+}
+
+/// Sets what runs after the board content changed (persistence).
+pub fn set_after_change(f: impl Fn() + 'static) {
+    AFTER_CHANGE.with(|d| *d.borrow_mut() = Some(Box::new(f)));
+}
+
+/// One outline entry (UI.md): "Kind: text", in paint order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineItem {
+    pub id: String,
+    pub label: String,
+}
+
+/// Where the text editor overlay sits (CSS px, relative to the board).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditBox {
+    pub id: String,
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+    pub zoom: f64,
+    pub color: String,
+}
+
+/// The signals the chrome renders from. All `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub lang: Lang,
+    pub tool: RwSignal<Tool>,
+    pub selection: RwSignal<Vec<String>>,
+    pub selected_color: RwSignal<Option<String>>,
+    pub outline: RwSignal<Vec<OutlineItem>>,
+    pub title: RwSignal<String>,
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    pub editing: RwSignal<Option<EditBox>>,
+    pub zoom: RwSignal<f64>,
+    pub notice: RwSignal<Option<String>>,
+    pub show_home: RwSignal<bool>,
+    pub ready: RwSignal<bool>,
+}
+
+impl Ui {
+    pub fn new(lang: Lang) -> Ui {
+        Ui {
+            lang,
+            tool: RwSignal::new(Tool::Select),
+            selection: RwSignal::new(Vec::new()),
+            selected_color: RwSignal::new(None),
+            outline: RwSignal::new(Vec::new()),
+            title: RwSignal::new(String::new()),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            editing: RwSignal::new(None),
+            zoom: RwSignal::new(1.0),
+            notice: RwSignal::new(None),
+            show_home: RwSignal::new(false),
+            ready: RwSignal::new(false),
+        }
+    }
+}
+
+pub fn install_ui(ui: Ui) {
+    UI.with(|u| u.set(Some(ui)));
+}
+
+pub fn ui() -> Option<Ui> {
+    UI.with(|u| u.get())
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
+    if s.with_untracked(|cur| *cur != v) {
+        s.set(v);
+    }
+}
+
+/// Reads the editor into the UI signals. Cheap when nothing changed.
+pub fn refresh() {
+    let Some(ui) = ui() else { return };
+    let lang = ui.lang;
+    let last = LAST_CONTENT.with(|c| c.get());
+    let snap = with_editor(|ed| {
+        ed.flush();
+        let content_changed = ed.content_version != last;
+        let outline = content_changed.then(|| {
+            ed.scene
+                .ordered()
+                .iter()
+                .map(|e| OutlineItem {
+                    id: e.id.clone(),
+                    label: format!("{}: {}", kind_name(lang, &e.kind), e.text),
+                })
+                .collect::<Vec<_>>()
+        });
+        let editing = ed.editing.as_ref().and_then(|id| {
+            let e = ed.scene.get(id)?;
+            let (left, top) = ed.camera.to_screen(e.x, e.y);
+            Some(EditBox {
+                id: id.clone(),
+                left,
+                top,
+                width: e.w * ed.camera.z,
+                height: e.h * ed.camera.z,
+                zoom: ed.camera.z,
+                color: e.color.clone(),
+            })
+        });
+        let color = ed
+            .selection
+            .first()
+            .and_then(|id| ed.scene.get(id))
+            .map(|e| e.color.clone());
+        (
+            ed.tool,
+            ed.selection.clone(),
+            color,
+            outline,
+            ed.board.title(),
+            ed.board.can_undo(),
+            ed.board.can_redo(),
+            editing,
+            ed.camera.z,
+            ed.content_version,
+        )
+    });
+    let Some((tool, selection, color, outline, title, can_undo, can_redo, editing, zoom, version)) =
+        snap
+    else {
+        return;
+    };
+    set_if_changed(ui.tool, tool);
+    set_if_changed(ui.selection, selection);
+    set_if_changed(ui.selected_color, color);
+    if let Some(items) = outline {
+        LAST_CONTENT.with(|c| c.set(version));
+        RENDERER.with(|r| {
+            if let Ok(mut r) = r.try_borrow_mut() {
+                let ids: std::collections::HashSet<&str> =
+                    items.iter().map(|i| i.id.as_str()).collect();
+                r.prune(|id| ids.contains(id));
+            }
+        });
+        set_if_changed(ui.outline, items);
+        if last != u64::MAX {
+            AFTER_CHANGE.with(|f| {
+                if let Some(f) = f.borrow().as_ref() {
+                    f();
+                }
+            });
+        }
+    }
+    set_if_changed(ui.title, title);
+    set_if_changed(ui.can_undo, can_undo);
+    set_if_changed(ui.can_redo, can_redo);
+    set_if_changed(ui.editing, editing);
+    set_if_changed(ui.zoom, zoom);
+}
+
+/// Asks for one redraw on the next animation frame (coalesced).
+pub fn schedule_frame() {
+    if FRAME_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    request_animation_frame(|| {
+        FRAME_PENDING.with(|p| p.set(false));
+        paint_now();
+        refresh();
+    });
+}
+
+/// Paints immediately (the bench measures frames through this).
+pub fn paint_now() {
+    DRAWER.with(|d| {
+        if let Some(draw) = d.borrow().as_ref() {
+            RENDERER.with(|r| {
+                if let Ok(mut r) = r.try_borrow_mut() {
+                    with_editor(|ed| {
+                        ed.flush();
+                        draw(ed, &mut r);
+                    });
+                }
+            });
+        }
+    });
+}
+
+/// After input: update signals now, redraw on the next frame.
+pub fn after_input() {
+    refresh();
+    schedule_frame();
+}

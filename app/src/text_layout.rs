@@ -1,0 +1,107 @@
+//! Note text layout: wrap words into the box and shrink the font until it fits.
+//! DOM-free: the caller supplies a width measure (canvas `measureText` in the app).
+
+/// A laid-out text: the font size (board units) and its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLayout {
+    pub size: f64,
+    pub lines: Vec<String>,
+}
+
+pub const MAX_FONT: f64 = 24.0;
+pub const MIN_FONT: f64 = 6.0;
+pub const LINE_HEIGHT: f64 = 1.25;
+
+/// Lays out `text` in a `w × h` box. `measure(s, size)` returns the width of `s` at
+/// font size `size`. Returns the largest size ≤ `MAX_FONT` at which the wrapped text
+/// fits; at `MIN_FONT` it may overflow (the renderer clips).
+pub fn layout(text: &str, w: f64, h: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> TextLayout {
+    let mut size = MAX_FONT;
+    loop {
+        let lines = wrap(text, w, size, measure);
+        let height = lines.len() as f64 * size * LINE_HEIGHT;
+        if height <= h || size <= MIN_FONT {
+            return TextLayout { size, lines };
+        }
+        size = (size * 0.85).max(MIN_FONT);
+    }
+}
+
+fn wrap(text: &str, w: f64, size: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> Vec<String> {
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if measure(&candidate, size) <= w {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            // A word wider than the box is broken by characters.
+            let mut piece = String::new();
+            for ch in word.chars() {
+                piece.push(ch);
+                if measure(&piece, size) > w && piece.chars().count() > 1 {
+                    piece.pop();
+                    out.push(std::mem::take(&mut piece));
+                    piece.push(ch);
+                }
+            }
+            line = piece;
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character is `0.5 × size` wide.
+    fn mono(s: &str, size: f64) -> f64 {
+        s.chars().count() as f64 * size * 0.5
+    }
+
+    #[test]
+    fn short_text_keeps_the_largest_font_on_one_line() {
+        let l = layout("Ask openly", 180.0, 180.0, &mut mono);
+        assert_eq!(l.size, MAX_FONT);
+        assert_eq!(l.lines, vec!["Ask openly"]);
+    }
+
+    #[test]
+    fn text_wraps_at_spaces_and_keeps_newlines() {
+        let l = layout("one two three four\nfive", 60.0, 1000.0, &mut mono);
+        assert!(l.lines.len() >= 4);
+        assert_eq!(l.lines.last().unwrap(), "five");
+        assert!(l.lines.iter().all(|s| mono(s, l.size) <= 60.0));
+    }
+
+    #[test]
+    fn long_text_shrinks_to_fit() {
+        let text = "Wir sprechen offen über Herausforderungen der Digitalstrategie ".repeat(6);
+        let l = layout(&text, 180.0, 180.0, &mut mono);
+        assert!(l.size < MAX_FONT);
+        assert!(l.lines.len() as f64 * l.size * LINE_HEIGHT <= 180.0 || l.size == MIN_FONT);
+    }
+
+    #[test]
+    fn a_long_word_is_broken() {
+        let l = layout(
+            "Donaudampfschifffahrtsgesellschaftskapitän",
+            100.0,
+            1000.0,
+            &mut mono,
+        );
+        assert!(l.lines.len() > 1);
+        assert!(l.lines.iter().all(|s| mono(s, l.size) <= 100.0));
+    }
+}

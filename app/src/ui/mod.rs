@@ -1,0 +1,81 @@
+//! The Leptos chrome. The canvas is drawn outside Leptos; components here only render
+//! small signals from `state::Ui` and forward input to the editor.
+
+pub mod board;
+pub mod home;
+pub mod keys;
+pub mod outline;
+pub mod panels;
+pub mod toolbar;
+
+use leptos::prelude::*;
+
+use crate::i18n::{t, Lang, Msg};
+use crate::state::Ui;
+
+/// What the address bar asked for.
+#[derive(Clone)]
+pub enum Route {
+    Board(Ui),
+    BrokenLink { lang: Lang, reason: String },
+}
+
+#[component]
+pub fn App(route: Route) -> impl IntoView {
+    match route {
+        Route::Board(ui) => view! { <BoardPage ui=ui/> }.into_any(),
+        Route::BrokenLink { lang, reason } => {
+            view! { <BrokenLink lang=lang reason=reason/> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn BoardPage(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    view! {
+        <div class="app" lang=lang.code()>
+            <header class="topbar">
+                <button class="boards" aria-label=t(lang, Msg::Boards) title=t(lang, Msg::Boards)
+                    aria-expanded=move || if ui.show_home.get() { "true" } else { "false" }
+                    on:click=move |_| ui.show_home.update(|v| *v = !*v)>
+                    {t(lang, Msg::Boards)}
+                </button>
+                <panels::TitleField ui=ui/>
+                <toolbar::Actions ui=ui/>
+            </header>
+            <toolbar::Toolbar ui=ui/>
+            <main class="stage">
+                <board::BoardSurface ui=ui/>
+                <panels::ColourPicker ui=ui/>
+                <panels::ZoomControls ui=ui/>
+            </main>
+            <aside class="sidebar">
+                <h2 class="sr-only">{t(lang, Msg::BoardContents)}</h2>
+                <outline::Outline ui=ui/>
+            </aside>
+            <home::Home ui=ui/>
+            <panels::Notice ui=ui/>
+        </div>
+    }
+}
+
+#[component]
+fn BrokenLink(lang: Lang, reason: String) -> impl IntoView {
+    let href = home::board_href("");
+    view! {
+        <main class="broken" lang=lang.code()>
+            <div role="alert">
+                <h1>{t(lang, Msg::BrokenLinkTitle)}</h1>
+                <p>{t(lang, Msg::BrokenLinkBody)}</p>
+                <p class="detail">{reason}</p>
+            </div>
+            <button class="primary" on:click=move |_| {
+                if let Some(w) = web_sys::window() {
+                    // Drop the broken fragment: a page without one creates a new board.
+                    let _ = w.location().assign(&href);
+                }
+            }>{t(lang, Msg::StartNewBoard)}</button>
+        </main>
+    }
+}

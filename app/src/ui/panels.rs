@@ -1,0 +1,139 @@
+//! Small chrome around the board: the title field, the colour picker for the
+//! selection, the zoom controls and notices.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, KeyboardEvent};
+
+use crate::i18n::{colour_name, t, Msg};
+use crate::state::{after_input, with_editor, Ui};
+
+#[component]
+pub fn TitleField(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let commit = move |ev: web_sys::Event| {
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        {
+            let v = input.value();
+            with_editor(|ed| ed.set_title(&v));
+            after_input();
+        }
+    };
+    view! {
+        <input
+            class="title"
+            type="text"
+            maxlength="200"
+            aria-label=t(lang, Msg::BoardTitle)
+            placeholder=t(lang, Msg::UntitledBoard)
+            prop:value=move || ui.title.get()
+            on:change=commit
+            on:keydown=move |ev: KeyboardEvent| {
+                ev.stop_propagation();
+                if ev.key() == "Enter" || ev.key() == "Escape" {
+                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                        let _ = input.blur();
+                    }
+                }
+            }
+        />
+    }
+}
+
+#[component]
+pub fn ColourPicker(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let swatches = crdt::PALETTE
+        .into_iter()
+        .map(|key| {
+            let style = format!("background:{}", crate::palette::fill(key));
+            view! {
+                <button
+                    class="swatch"
+                    style=style
+                    aria-label=colour_name(lang, key)
+                    title=colour_name(lang, key)
+                    aria-pressed=move || {
+                        if ui.selected_color.with(|c| c.as_deref() == Some(key)) { "true" } else { "false" }
+                    }
+                    on:click=move |_| {
+                        with_editor(|ed| ed.recolor_selection(key));
+                        after_input();
+                    }
+                ></button>
+            }
+        })
+        .collect_view();
+    let act = |f: fn(&mut crate::editor::Editor)| {
+        move |_| {
+            with_editor(f);
+            after_input();
+        }
+    };
+    view! {
+        <div class="selection-panel" role="group" aria-label=t(lang, Msg::SelectionActions)
+            hidden=move || ui.selection.with(|s| s.is_empty())>
+            <div class="colours" role="group" aria-label=t(lang, Msg::Colour)>
+                {swatches}
+            </div>
+            <button aria-label=t(lang, Msg::BringToFront) title=format!("{} (Ctrl+Shift+])", t(lang, Msg::BringToFront))
+                on:click=act(|ed| ed.reorder_selection(crdt::Layer::Front))>
+                <span aria-hidden="true">"⤒"</span>
+            </button>
+            <button aria-label=t(lang, Msg::SendToBack) title=format!("{} (Ctrl+Shift+[)", t(lang, Msg::SendToBack))
+                on:click=act(|ed| ed.reorder_selection(crdt::Layer::Back))>
+                <span aria-hidden="true">"⤓"</span>
+            </button>
+            <button aria-label=t(lang, Msg::Delete) title=format!("{} (Delete)", t(lang, Msg::Delete))
+                on:click=act(|ed| ed.delete_selection())>
+                <span aria-hidden="true">"🗑"</span>
+            </button>
+        </div>
+    }
+}
+
+#[component]
+pub fn ZoomControls(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let act = |f: fn(&mut crate::editor::Editor)| {
+        move |_| {
+            with_editor(f);
+            after_input();
+        }
+    };
+    view! {
+        <div class="zoom" role="group" aria-label=t(lang, Msg::Zoom)>
+            <button aria-label=t(lang, Msg::ZoomOut) title=t(lang, Msg::ZoomOut)
+                on:click=act(|ed| { let (w, h) = ed.viewport; ed.camera.zoom_at(w / 2.0, h / 2.0, ed.camera.z / 1.25); ed.view_version += 1; })>
+                <span aria-hidden="true">"−"</span>
+            </button>
+            <button class="zoom-level" aria-label=t(lang, Msg::ZoomReset) title=format!("{} (Shift+0)", t(lang, Msg::ZoomReset))
+                on:click=act(|ed| ed.zoom_reset())>
+                {move || format!("{:.0} %", ui.zoom.get() * 100.0)}
+            </button>
+            <button aria-label=t(lang, Msg::ZoomIn) title=t(lang, Msg::ZoomIn)
+                on:click=act(|ed| { let (w, h) = ed.viewport; ed.camera.zoom_at(w / 2.0, h / 2.0, ed.camera.z * 1.25); ed.view_version += 1; })>
+                <span aria-hidden="true">"+"</span>
+            </button>
+            <button aria-label=t(lang, Msg::ZoomToFit) title=format!("{} (Shift+1)", t(lang, Msg::ZoomToFit))
+                on:click=act(|ed| ed.zoom_to_fit())>
+                <span aria-hidden="true">"⤢"</span>
+            </button>
+        </div>
+    }
+}
+
+#[component]
+pub fn Notice(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    view! {
+        {move || ui.notice.get().map(|text| view! {
+            <div class="notice" role="alert">
+                <p>{text}</p>
+                <button on:click=move |_| ui.notice.set(None)>{t(lang, Msg::Dismiss)}</button>
+            </div>
+        })}
+    }
+}

@@ -1,0 +1,86 @@
+//! `BoardChange`: what one or more transactions did to the board, derived from deep
+//! observation of the `elements` and `meta` maps. The UI updates its scene index and
+//! redraws from this, never by re-reading the whole board.
+
+use std::collections::{BTreeMap, BTreeSet};
+use yrs::types::{EntryChange, Event, Events, PathSegment};
+use yrs::TransactionMut;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardChange {
+    /// Elements that appeared (or were replaced wholesale).
+    pub added: BTreeSet<String>,
+    /// Elements whose keys changed, with the changed keys (`text` for text edits).
+    pub updated: BTreeMap<String, BTreeSet<String>>,
+    /// Elements that are gone.
+    pub removed: BTreeSet<String>,
+    /// Board settings (`meta`) changed.
+    pub meta: bool,
+}
+
+impl BoardChange {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty() && !self.meta
+    }
+
+    /// Folds a later change into this one.
+    pub fn merge(&mut self, later: BoardChange) {
+        for id in later.removed {
+            self.added.remove(&id);
+            self.updated.remove(&id);
+            self.removed.insert(id);
+        }
+        for id in later.added {
+            self.removed.remove(&id);
+            self.updated.remove(&id);
+            self.added.insert(id);
+        }
+        for (id, keys) in later.updated {
+            if !self.added.contains(&id) {
+                self.updated.entry(id).or_default().extend(keys);
+            }
+        }
+        self.meta |= later.meta;
+    }
+
+    /// Records the deep events of one transaction on the `elements` map.
+    pub(crate) fn record_elements(&mut self, txn: &TransactionMut<'_>, events: &Events<'_>) {
+        let mut next = BoardChange::default();
+        for event in events.iter() {
+            let path = event.path();
+            match (event, path.len()) {
+                (Event::Map(e), 0) => {
+                    for (key, change) in e.keys(txn) {
+                        match change {
+                            EntryChange::Inserted(_) | EntryChange::Updated(_, _) => {
+                                next.added.insert(key.to_string());
+                            }
+                            EntryChange::Removed(_) => {
+                                next.removed.insert(key.to_string());
+                            }
+                        }
+                    }
+                }
+                (Event::Map(e), _) => {
+                    if let Some(PathSegment::Key(id)) = path.front() {
+                        let keys = e.keys(txn).keys().map(|k| k.to_string());
+                        next.updated.entry(id.to_string()).or_default().extend(keys);
+                    }
+                }
+                (_, _) => {
+                    // Text (or any nested type) inside an element: path starts with its id.
+                    if let Some(PathSegment::Key(id)) = path.front() {
+                        let key = match path.get(1) {
+                            Some(PathSegment::Key(k)) => k.to_string(),
+                            _ => "text".to_string(),
+                        };
+                        next.updated.entry(id.to_string()).or_default().insert(key);
+                    }
+                }
+            }
+        }
+        // Within one transaction, an added element's own edits are part of its adding.
+        next.updated.retain(|id, _| !next.added.contains(id));
+        self.merge(next);
+    }
+}

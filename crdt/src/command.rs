@@ -1,0 +1,85 @@
+//! Every edit is a `Command`. `Board::apply` runs each in one yrs transaction with an
+//! origin, so the undo manager can tell the user's own edits from everything else.
+
+use crate::element::Kind;
+
+/// Where `Command::Reorder` puts elements in paint order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    Front,
+    Back,
+}
+
+/// A new element. `z` = `None` puts it on top of everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewElement {
+    pub id: String,
+    pub kind: Kind,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub color: String,
+    pub text: String,
+    pub parent: Option<String>,
+    pub z: Option<String>,
+}
+
+impl NewElement {
+    /// A note of the default size centred on `(cx, cy)`.
+    pub fn note_centred(cx: f64, cy: f64, color: &str) -> NewElement {
+        let s = crate::element::NOTE_SIZE;
+        NewElement {
+            id: crate::element::new_id(),
+            kind: Kind::Note,
+            x: cx - s / 2.0,
+            y: cy - s / 2.0,
+            w: s,
+            h: s,
+            color: color.to_string(),
+            text: String::new(),
+            parent: None,
+            z: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Create elements; several at once stay in the given order, above everything.
+    Create(Vec<NewElement>),
+    /// Replace an element's text. Applied as a minimal UTF-16 splice, so a concurrent
+    /// edit elsewhere in the same text survives.
+    SetText {
+        id: String,
+        text: String,
+    },
+    /// Move elements to absolute positions (top-left corners).
+    Move {
+        moves: Vec<(String, f64, f64)>,
+    },
+    /// Set an element's bounding box. Non-positive or non-finite sizes are ignored.
+    Resize {
+        id: String,
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+    },
+    /// Set the colour of elements (palette name or `#rrggbb`; anything else is ignored).
+    Recolor {
+        ids: Vec<String>,
+        color: String,
+    },
+    Delete {
+        ids: Vec<String>,
+    },
+    /// Bring elements to the front or send them to the back, keeping their relative order.
+    Reorder {
+        ids: Vec<String>,
+        layer: Layer,
+    },
+    SetTitle {
+        title: String,
+    },
+}
