@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use crdt::{Board, LOAD};
 use leptos::prelude::*;
@@ -104,7 +103,10 @@ pub fn start() {
     LINK.with(|l| *l.borrow_mut() = Some(link.clone()));
     let ui = Ui::new(lang);
     install_ui(ui);
-    state::set_after_change(schedule_save);
+    state::set_after_change(|| {
+        crate::net::flush_outgoing();
+        schedule_save();
+    });
 
     leptos::mount::mount_to_body(move || view! { <App route=Route::Board(ui)/> });
 
@@ -117,6 +119,15 @@ pub fn start() {
         }
     });
     crate::hooks::install(params.as_ref().and_then(|p| p.get("bench")));
+    if let Some(ws) = params.as_ref().and_then(|p| p.get("ws")) {
+        match crate::net::websocket::room_url(&ws, &link.room) {
+            Some(url) => {
+                ui.server_note.set(true);
+                crate::net::websocket::connect(url);
+            }
+            None => log::warn!("ignoring ?ws={ws}: not a ws:// or wss:// URL"),
+        }
+    }
     leptos::task::spawn_local(load(link, ui));
 }
 
@@ -129,18 +140,29 @@ async fn load(link: RoomLink, ui: Ui) {
         }
         Ok(store) => {
             let store = Rc::new(store);
-            STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
             match store.load_doc(&link.room).await {
-                Ok(None) => {}
-                Ok(Some(bytes)) => {
-                    let applied = with_editor(|ed| ed.board.apply_update(&bytes, LOAD));
-                    if let Some(Err(e)) = applied {
-                        log::warn!("stored board unreadable: {e}");
-                        if let Err(q) = store.quarantine(&link.room, &bytes, &e.to_string()).await {
+                Ok(parts) => {
+                    let mut failed = None;
+                    for part in &parts {
+                        if let Some(Err(e)) = with_editor(|ed| ed.board.apply_update(part, LOAD)) {
+                            failed = Some(e.to_string());
+                            break;
+                        }
+                    }
+                    if let Some(reason) = failed {
+                        log::warn!("stored board unreadable: {reason}");
+                        if let Err(q) = store.quarantine(&link.room, &parts, &reason).await {
                             log::error!("could not keep the unreadable bytes aside: {q}");
                         }
                         ui.notice
                             .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
+                        // Start next to the kept bytes with an empty board of the same room.
+                        let mut fresh = Board::new(u32::from_le_bytes(random_bytes()));
+                        let _ = fresh.init_new(
+                            t(ui.lang, Msg::UntitledBoard),
+                            link.moderator_public_key().as_deref(),
+                        );
+                        install_editor(Editor::new(fresh));
                     }
                 }
                 Err(e) => {
@@ -149,6 +171,16 @@ async fn load(link: RoomLink, ui: Ui) {
                         .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
                 }
             }
+            // Fold what was loaded (and anything typed meanwhile) into one snapshot.
+            if let Some((snapshot, entry)) = with_editor(|ed| {
+                ed.board.take_updates();
+                (ed.board.encode(), known_board(&link, ed))
+            }) {
+                if let Err(e) = store.compact(&entry, &snapshot).await {
+                    log::error!("saving the board failed: {e}");
+                }
+            }
+            STORE.with(|s| *s.borrow_mut() = Some(store));
         }
     }
     with_editor(|ed| {
@@ -156,10 +188,18 @@ async fn load(link: RoomLink, ui: Ui) {
     });
     ui.ready.set(true);
     state::after_input();
-    schedule_save();
 }
 
-/// Saves the board a moment after it changed (coalescing bursts of edits).
+fn known_board(link: &RoomLink, ed: &Editor) -> KnownBoard {
+    KnownBoard {
+        room: link.room.clone(),
+        fragment: link.fragment(true),
+        title: ed.board.title(),
+        updated: js_sys::Date::now(),
+    }
+}
+
+/// Stores the edits made since the last call, at once: a small append per burst.
 pub fn schedule_save() {
     let start = SAVE.with(|s| {
         let mut s = s.borrow_mut();
@@ -172,10 +212,7 @@ pub fn schedule_save() {
         }
     });
     if start {
-        set_timeout(
-            || leptos::task::spawn_local(save_now()),
-            Duration::from_millis(250),
-        );
+        leptos::task::spawn_local(save_now());
     }
 }
 
@@ -183,15 +220,10 @@ async fn save_now() {
     let store = STORE.with(|s| s.borrow().clone());
     let link = LINK.with(|l| l.borrow().clone());
     if let (Some(store), Some(link)) = (store, link) {
-        let snapshot = with_editor(|ed| (ed.board.encode(), ed.board.title()));
-        if let Some((bytes, title)) = snapshot {
-            let entry = KnownBoard {
-                room: link.room.clone(),
-                fragment: link.fragment(true),
-                title,
-                updated: js_sys::Date::now(),
-            };
-            if let Err(e) = store.save(&entry, &bytes).await {
+        let snapshot =
+            with_editor(|ed| ed.board.take_updates().map(|u| (u, known_board(&link, ed))));
+        if let Some(Some((update, entry))) = snapshot {
+            if let Err(e) = store.append(&entry, &update).await {
                 log::error!("saving the board failed: {e}");
             }
         }
@@ -214,7 +246,6 @@ async fn save_now() {
         let _ = w.call0(&JsValue::NULL);
     }
 }
-
 /// A promise that resolves once every change so far is stored.
 pub fn when_saved() -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _reject| {

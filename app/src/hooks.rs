@@ -113,6 +113,20 @@ pub fn install(bench: Option<String>) {
     );
     set(
         &hook,
+        "connection",
+        &func0(|| {
+            use crate::net::websocket::{state, WsState};
+            match state() {
+                None => "none",
+                Some(WsState::Connecting) => "connecting",
+                Some(WsState::Synced) => "synced",
+                Some(WsState::Offline) => "offline",
+            }
+            .into()
+        }),
+    );
+    set(
+        &hook,
         "whenSaved",
         &func0(|| crate::boot::when_saved().into()),
     );

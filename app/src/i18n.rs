@@ -82,6 +82,7 @@ pub enum Msg {
     Zoom,
     StorageUnavailable,
     SelectionActions,
+    ServerCanRead,
     BackToBoard,
 }
 
@@ -143,6 +144,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         ),
         BackToBoard => ("Zurück zum Board", "Back to the board"),
         SelectionActions => ("Auswahl", "Selection"),
+        ServerCanRead => (
+            "Über Server: Der Server kann dieses Board lesen.",
+            "Via server: the server can read this board.",
+        ),
     };
     match lang {
         Lang::De => de,

@@ -11,6 +11,7 @@ mod editor;
 mod hooks;
 mod i18n;
 mod logger;
+mod net;
 mod palette;
 mod render;
 mod room;

@@ -84,6 +84,8 @@ pub struct Ui {
     pub notice: RwSignal<Option<String>>,
     pub show_home: RwSignal<bool>,
     pub ready: RwSignal<bool>,
+    /// The board syncs through a y-websocket server, which can read it.
+    pub server_note: RwSignal<bool>,
 }
 
 impl Ui {
@@ -102,6 +104,7 @@ impl Ui {
             notice: RwSignal::new(None),
             show_home: RwSignal::new(false),
             ready: RwSignal::new(false),
+            server_note: RwSignal::new(false),
         }
     }
 }

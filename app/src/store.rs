@@ -1,15 +1,18 @@
-//! Boards kept in the browser (IndexedDB), keyed by room: the document bytes (Yjs
-//! update v1), the list of known boards for the home view, and a quarantine for
-//! stored bytes that could not be read (kept, never deleted silently).
+//! Boards kept in the browser (IndexedDB), keyed by room. A board is a snapshot (Yjs
+//! update v1) plus the small updates appended after it, one per burst of edits, so an
+//! edit is stored the moment it is made (as y-indexeddb does); loading compacts them
+//! into a new snapshot. Also the list of known boards for the home view, and a
+//! quarantine for stored bytes that could not be read (kept, never deleted silently).
 //!
 //! Everything read back is untrusted: wrong shapes are skipped, never unwrapped.
 
 use js_sys::{Object, Reflect, Uint8Array};
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::{JsCast, JsValue};
 
 const DB: &str = "lernraum";
 const DOCS: &str = "docs";
+const UPDATES: &str = "updates";
 const BOARDS: &str = "boards";
 const QUARANTINE: &str = "quarantine";
 /// Stored documents above this size are not loaded (they stay stored).
@@ -39,6 +42,11 @@ impl Store {
         let db = Rexie::builder(DB)
             .version(1)
             .add_object_store(ObjectStore::new(DOCS))
+            .add_object_store(
+                ObjectStore::new(UPDATES)
+                    .auto_increment(true)
+                    .add_index(Index::new("room", "room")),
+            )
             .add_object_store(ObjectStore::new(BOARDS))
             .add_object_store(ObjectStore::new(QUARANTINE).auto_increment(true))
             .build()
@@ -47,40 +55,54 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// The stored document of a room, if any.
-    pub async fn load_doc(&self, room: &str) -> Result<Option<Vec<u8>>, String> {
+    /// The stored snapshot and the updates appended after it, in order.
+    pub async fn load_doc(&self, room: &str) -> Result<Vec<Vec<u8>>, String> {
         let tx = self
             .db
-            .transaction(&[DOCS], TransactionMode::ReadOnly)
+            .transaction(&[DOCS, UPDATES], TransactionMode::ReadOnly)
             .map_err(err)?;
-        let store = tx.store(DOCS).map_err(err)?;
-        let value = store.get(JsValue::from_str(room)).await.map_err(err)?;
-        match value {
-            None => Ok(None),
-            Some(v) => match v.dyn_into::<Uint8Array>() {
-                Ok(a) if a.length() <= MAX_DOC_BYTES => Ok(Some(a.to_vec())),
-                Ok(a) => Err(format!(
-                    "stored board is {} bytes, above the limit",
-                    a.length()
-                )),
-                Err(_) => Err("stored board is not a byte array".to_string()),
-            },
+        let key = JsValue::from_str(room);
+        let mut out = Vec::new();
+        if let Some(v) = tx
+            .store(DOCS)
+            .map_err(err)?
+            .get(key.clone())
+            .await
+            .map_err(err)?
+        {
+            out.push(bytes_of(v)?);
         }
+        let range = KeyRange::only(&key).map_err(err)?;
+        let index = tx.store(UPDATES).map_err(err)?.index("room").map_err(err)?;
+        for v in index.get_all(Some(range), None).await.map_err(err)? {
+            let bytes = Reflect::get(&v, &JsValue::from_str("bytes"))
+                .map_err(|_| "update without bytes".to_string())?;
+            out.push(bytes_of(bytes)?);
+        }
+        let total: usize = out.iter().map(Vec::len).sum();
+        if total > MAX_DOC_BYTES as usize {
+            return Err(format!("stored board is {total} bytes, above the limit"));
+        }
+        Ok(out)
     }
 
-    /// Saves a room's document and its home-view entry in one transaction.
-    pub async fn save(&self, board: &KnownBoard, bytes: &[u8]) -> Result<(), String> {
+    /// Appends one update (and refreshes the home-view entry) in one transaction.
+    pub async fn append(&self, board: &KnownBoard, update: &[u8]) -> Result<(), String> {
         let tx = self
             .db
-            .transaction(&[DOCS, BOARDS], TransactionMode::ReadWrite)
+            .transaction(&[UPDATES, BOARDS], TransactionMode::ReadWrite)
             .map_err(err)?;
-        let key = JsValue::from_str(&board.room);
-        let docs = tx.store(DOCS).map_err(err)?;
-        docs.put(&Uint8Array::from(bytes).into(), Some(&key))
+        let entry = Object::new();
+        set(&entry, "room", &JsValue::from_str(&board.room));
+        set(&entry, "bytes", &Uint8Array::from(update).into());
+        tx.store(UPDATES)
+            .map_err(err)?
+            .add(&entry.into(), None)
             .await
             .map_err(err)?;
-        let boards = tx.store(BOARDS).map_err(err)?;
-        boards
+        let key = JsValue::from_str(&board.room);
+        tx.store(BOARDS)
+            .map_err(err)?
             .put(&board_to_js(board), Some(&key))
             .await
             .map_err(err)?;
@@ -88,17 +110,59 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps unreadable bytes aside (with the room and the reason), then frees the slot.
-    pub async fn quarantine(&self, room: &str, bytes: &[u8], reason: &str) -> Result<(), String> {
+    /// Replaces a room's snapshot and appended updates by one snapshot.
+    pub async fn compact(&self, board: &KnownBoard, snapshot: &[u8]) -> Result<(), String> {
         let tx = self
             .db
-            .transaction(&[DOCS, QUARANTINE], TransactionMode::ReadWrite)
+            .transaction(&[DOCS, UPDATES, BOARDS], TransactionMode::ReadWrite)
             .map_err(err)?;
+        let key = JsValue::from_str(&board.room);
+        let updates = tx.store(UPDATES).map_err(err)?;
+        let range = KeyRange::only(&key).map_err(err)?;
+        let keys = updates
+            .index("room")
+            .map_err(err)?
+            .get_all_keys(Some(range), None)
+            .await
+            .map_err(err)?;
+        for k in keys {
+            updates.delete(k).await.map_err(err)?;
+        }
+        let docs = tx.store(DOCS).map_err(err)?;
+        docs.put(&Uint8Array::from(snapshot).into(), Some(&key))
+            .await
+            .map_err(err)?;
+        tx.store(BOARDS)
+            .map_err(err)?
+            .put(&board_to_js(board), Some(&key))
+            .await
+            .map_err(err)?;
+        tx.done().await.map_err(err)?;
+        Ok(())
+    }
+
+    /// Keeps unreadable stored bytes aside (with the room and the reason), then frees
+    /// the room's slot so the board can start again next to them.
+    pub async fn quarantine(
+        &self,
+        room: &str,
+        parts: &[Vec<u8>],
+        reason: &str,
+    ) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[DOCS, UPDATES, QUARANTINE], TransactionMode::ReadWrite)
+            .map_err(err)?;
+        let key = JsValue::from_str(room);
         let entry = Object::new();
-        set(&entry, "room", &JsValue::from_str(room));
+        set(&entry, "room", &key);
         set(&entry, "reason", &JsValue::from_str(reason));
         set(&entry, "at", &JsValue::from_f64(js_sys::Date::now()));
-        set(&entry, "bytes", &Uint8Array::from(bytes).into());
+        let arr = js_sys::Array::new();
+        for p in parts {
+            arr.push(&Uint8Array::from(p.as_slice()));
+        }
+        set(&entry, "parts", &arr);
         tx.store(QUARANTINE)
             .map_err(err)?
             .add(&entry.into(), None)
@@ -106,9 +170,20 @@ impl Store {
             .map_err(err)?;
         tx.store(DOCS)
             .map_err(err)?
-            .delete(JsValue::from_str(room))
+            .delete(key.clone())
             .await
             .map_err(err)?;
+        let updates = tx.store(UPDATES).map_err(err)?;
+        let range = KeyRange::only(&key).map_err(err)?;
+        let keys = updates
+            .index("room")
+            .map_err(err)?
+            .get_all_keys(Some(range), None)
+            .await
+            .map_err(err)?;
+        for k in keys {
+            updates.delete(k).await.map_err(err)?;
+        }
         tx.done().await.map_err(err)?;
         Ok(())
     }
@@ -128,6 +203,17 @@ impl Store {
         let mut out: Vec<KnownBoard> = all.iter().filter_map(board_from_js).collect();
         out.sort_by(|a, b| b.updated.total_cmp(&a.updated));
         Ok(out)
+    }
+}
+
+fn bytes_of(v: JsValue) -> Result<Vec<u8>, String> {
+    match v.dyn_into::<Uint8Array>() {
+        Ok(a) if a.length() <= MAX_DOC_BYTES => Ok(a.to_vec()),
+        Ok(a) => Err(format!(
+            "stored part is {} bytes, above the limit",
+            a.length()
+        )),
+        Err(_) => Err("stored board is not a byte array".to_string()),
     }
 }
 

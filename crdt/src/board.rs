@@ -62,6 +62,10 @@ pub struct Board {
     meta: MapRef,
     undo: UndoManager<()>,
     pending: Rc<RefCell<BoardChange>>,
+    /// Updates (v1) of every transaction not loaded from storage, for persistence.
+    updates: Rc<RefCell<Vec<Vec<u8>>>>,
+    /// Updates (v1) this peer must send: neither loaded nor received from a peer.
+    outgoing: Rc<RefCell<Vec<Vec<u8>>>>,
     gesture: bool,
 }
 
@@ -88,6 +92,23 @@ impl Board {
             sink.borrow_mut().meta = true;
         });
 
+        let updates = Rc::new(RefCell::new(Vec::new()));
+        let outgoing = Rc::new(RefCell::new(Vec::new()));
+        let (sink, out) = (updates.clone(), outgoing.clone());
+        let (load, remote) = (Origin::from(LOAD), Origin::from(REMOTE));
+        let subscribed = doc.observe_update_v1("persist", move |txn, e| {
+            let origin = txn.origin();
+            if origin != Some(&load) {
+                sink.borrow_mut().push(e.update.clone());
+                if origin != Some(&remote) {
+                    out.borrow_mut().push(e.update.clone());
+                }
+            }
+        });
+        if let Err(e) = subscribed {
+            log::error!("cannot observe updates: {e}");
+        }
+
         let mut tracked = HashSet::new();
         tracked.insert(Origin::from(LOCAL));
         let undo_options = UndoOptions {
@@ -109,6 +130,8 @@ impl Board {
             meta,
             undo,
             pending,
+            updates,
+            outgoing,
             gesture: false,
         }
     }
@@ -194,6 +217,35 @@ impl Board {
     /// Everything that changed since the last call.
     pub fn take_changes(&self) -> BoardChange {
         std::mem::take(&mut *self.pending.borrow_mut())
+    }
+
+    /// The updates (Yjs v1) of all transactions since the last call, except loads
+    /// (origin `LOAD`), merged into one; `None` if there were none. This is what a
+    /// store appends to keep every edit, however soon the page goes away.
+    pub fn take_updates(&self) -> Option<Vec<u8>> {
+        self.merged(std::mem::take(&mut *self.updates.borrow_mut()))
+    }
+
+    /// The updates to send to peers since the last call (everything except loads and
+    /// updates that came from peers, so nothing is echoed), merged into one.
+    pub fn take_outgoing(&self) -> Option<Vec<u8>> {
+        self.merged(std::mem::take(&mut *self.outgoing.borrow_mut()))
+    }
+
+    fn merged(&self, updates: Vec<Vec<u8>>) -> Option<Vec<u8>> {
+        match updates.len() {
+            0 => None,
+            1 => updates.into_iter().next(),
+            _ => match yrs::merge_updates_v1(&updates) {
+                Ok(merged) => Some(merged),
+                Err(e) => {
+                    // Cannot happen for updates yrs produced itself; fall back to a
+                    // full snapshot rather than lose anything.
+                    log::error!("merging updates failed ({e}); storing the whole board");
+                    Some(self.encode())
+                }
+            },
+        }
     }
 
     // ---- editing -------------------------------------------------------------------
@@ -437,10 +489,14 @@ impl Board {
             .encode_state_as_update_v1(&StateVector::default())
     }
 
-    /// The board's state vector (v1), for sync step 1.
-    pub fn state_vector(&self) -> Vec<u8> {
-        use yrs::updates::encoder::Encode;
-        self.doc.transact().state_vector().encode_v1()
+    /// The board's state vector, for sync step 1.
+    pub fn state_vector(&self) -> StateVector {
+        self.doc.transact().state_vector()
+    }
+
+    /// What a peer with state vector `sv` lacks, as one update v1 (sync step 2).
+    pub fn diff(&self, sv: &StateVector) -> Vec<u8> {
+        self.doc.transact().encode_state_as_update_v1(sv)
     }
 
     /// Applies a Yjs update v1 (from storage, a file or a peer) with the given origin.

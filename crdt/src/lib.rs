@@ -23,6 +23,7 @@ mod board;
 mod change;
 mod command;
 mod element;
+pub mod sync;
 mod text_splice;
 pub mod zindex;
 

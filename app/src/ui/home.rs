@@ -14,6 +14,13 @@ pub fn board_href(fragment: &str) -> String {
     format!("./{search}{fragment}")
 }
 
+/// Navigates to the app without a fragment, which creates a new board.
+pub fn open_new_board() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(&board_href(""));
+    }
+}
+
 #[component]
 pub fn Home(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
@@ -34,7 +41,7 @@ pub fn Home(ui: Ui) -> impl IntoView {
         <section class="home" role="region" aria-labelledby="home-heading" hidden=move || !ui.show_home.get()>
             <h2 id="home-heading">{t(lang, Msg::YourBoards)}</h2>
             <div class="home-actions">
-                <a class="button primary" href=board_href("")>{t(lang, Msg::NewBoard)}</a>
+                <button class="primary" on:click=move |_| open_new_board()>{t(lang, Msg::NewBoard)}</button>
                 <button on:click=move |_| ui.show_home.set(false)>{t(lang, Msg::BackToBoard)}</button>
             </div>
             {move || match boards.get() {

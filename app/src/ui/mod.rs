@@ -42,6 +42,9 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                     {t(lang, Msg::Boards)}
                 </button>
                 <panels::TitleField ui=ui/>
+                <span class="server-note" role="status" hidden=move || !ui.server_note.get()>
+                    {t(lang, Msg::ServerCanRead)}
+                </span>
                 <toolbar::Actions ui=ui/>
             </header>
             <toolbar::Toolbar ui=ui/>
@@ -62,7 +65,6 @@ fn BoardPage(ui: Ui) -> impl IntoView {
 
 #[component]
 fn BrokenLink(lang: Lang, reason: String) -> impl IntoView {
-    let href = home::board_href("");
     view! {
         <main class="broken" lang=lang.code()>
             <div role="alert">
@@ -70,12 +72,8 @@ fn BrokenLink(lang: Lang, reason: String) -> impl IntoView {
                 <p>{t(lang, Msg::BrokenLinkBody)}</p>
                 <p class="detail">{reason}</p>
             </div>
-            <button class="primary" on:click=move |_| {
-                if let Some(w) = web_sys::window() {
-                    // Drop the broken fragment: a page without one creates a new board.
-                    let _ = w.location().assign(&href);
-                }
-            }>{t(lang, Msg::StartNewBoard)}</button>
+            // Dropping the broken fragment: a page without one creates a new board.
+            <button class="primary" on:click=move |_| home::open_new_board()>{t(lang, Msg::StartNewBoard)}</button>
         </main>
     }
 }
