@@ -35,12 +35,18 @@ pub fn cargo_bin_dir() -> PathBuf {
     }
 }
 
-/// `PATH` for every child: the cargo bin dir first, then whatever the caller had.
+/// Wrappers for build tools that come from npm (wasm-opt): `target/tools/bin`.
+pub fn tools_bin_dir() -> PathBuf {
+    root().join("target").join("tools").join("bin")
+}
+
+/// `PATH` for every child: the project's tool wrappers and the cargo bin dir first,
+/// then whatever the caller had.
 fn child_path() -> &'static OsStr {
     static PATH: OnceLock<OsString> = OnceLock::new();
     PATH.get_or_init(|| {
         let bin = cargo_bin_dir();
-        let mut dirs = vec![bin.clone()];
+        let mut dirs = vec![tools_bin_dir(), bin.clone()];
         if let Some(path) = env::var_os("PATH") {
             dirs.extend(env::split_paths(&path).filter(|dir| *dir != bin));
         }

@@ -51,10 +51,28 @@ fn apt_install(packages: &[&str], why: &str) -> Result {
 
 /// Ensures `wasm-opt` (binaryen) is on PATH and returns its version as Trunk names it,
 /// e.g. `version_108`.
+/// wasm-opt from the npm package `binaryen` (pinned in tools/package.json), behind a
+/// small wrapper in `target/tools/bin`, which is first on every child's PATH. Debian's
+/// binaryen 108 points wasm-bindgen's externref table export at the wrong table, and
+/// the page then fails to start.
 pub fn ensure_wasm_opt() -> Result<String> {
-    if !exec::exists("wasm-opt") {
-        say("installing binaryen (wasm-opt) with apt-get…");
-        apt_install(&["binaryen"], "Shrinking the wasm (wasm-opt)")?;
+    ensure_npm_folder("tools")?;
+    let script = root().join("tools/node_modules/binaryen/bin/wasm-opt");
+    if !script.exists() {
+        return Err(format!(
+            "{} is missing after npm ci.\nRun by hand:  cd tools && npm ci",
+            script.display()
+        ));
+    }
+    let bin = exec::tools_bin_dir();
+    let wrapper = bin.join("wasm-opt");
+    let body = format!("#!/bin/sh\nexec node \"{}\" \"$@\"\n", script.display());
+    if fs::read_to_string(&wrapper).ok().as_deref() != Some(body.as_str()) {
+        fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
+        fs::write(&wrapper, &body).map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("cannot make {} executable: {e}", wrapper.display()))?;
     }
     let output = exec::stdout_of(command("wasm-opt").arg("--version")).unwrap_or_default();
     // "wasm-opt version 108" or "wasm-opt version 116 (version_116)"
@@ -66,7 +84,7 @@ pub fn ensure_wasm_opt() -> Result<String> {
         .ok_or_else(|| {
             format!(
                 "could not read the version of wasm-opt (it printed {output:?}).\n\
-                 Install binaryen by hand (Debian: apt-get install -y binaryen)."
+                 Run by hand:  cd tools && npm ci"
             )
         })?;
     let version = format!("version_{number}");
@@ -126,6 +144,11 @@ pub fn chromium_version() -> String {
 /// Ensures Node.js and npm exist, and that `tests/node_modules` matches the committed
 /// `tests/package-lock.json` (runs `npm ci` when it is missing or older than the lockfile).
 pub fn ensure_node_packages() -> Result {
+    ensure_npm_folder("tests")
+}
+
+/// The same for any folder of the workspace with a `package.json` and lockfile.
+pub fn ensure_npm_folder(name: &str) -> Result {
     for tool in ["node", "npm"] {
         if !exec::exists(tool) {
             return Err(format!(
@@ -148,16 +171,17 @@ pub fn ensure_node_packages() -> Result {
         ));
     }
 
-    let tests = root().join("tests");
+    let tests = root().join(name);
     if !tests.join("package.json").exists() {
-        say("tests/package.json does not exist yet: no npm packages to install.");
+        say(format!("{name}/package.json does not exist yet: no npm packages to install."));
         return Ok(());
     }
     let lock = tests.join("package-lock.json");
     let Some(lock_time) = modified(&lock) else {
-        return Err("tests/package-lock.json is missing. Create it with \
-                    `cd tests && npm install` and commit it."
-            .to_string());
+        return Err(format!(
+            "{name}/package-lock.json is missing. Create it with \
+             `cd {name} && npm install` and commit it."
+        ));
     };
     let modules = tests.join("node_modules");
     // npm writes node_modules/.package-lock.json last, so its time says when install ended.
@@ -165,14 +189,14 @@ pub fn ensure_node_packages() -> Result {
     if installed.is_some_and(|installed| installed >= lock_time) {
         return Ok(());
     }
-    say("installing the npm packages of tests/ (npm ci)…");
+    say(format!("installing the npm packages of {name}/ (npm ci)…"));
     exec::run(
         command("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&tests)
             .stdin(Stdio::null()),
     )
-    .map_err(|err| format!("{err}\nRun by hand:  cd tests && npm ci"))
+    .map_err(|err| format!("{err}\nRun by hand:  cd {name} && npm ci"))
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
