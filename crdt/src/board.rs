@@ -62,6 +62,9 @@ pub struct Board {
     meta: MapRef,
     undo: UndoManager<()>,
     pending: Rc<RefCell<BoardChange>>,
+    /// Every element's `z`, ordered, kept up to date by the deep observer, so finding
+    /// the top or bottom of the paint order is O(log n), not a scan.
+    zorder: Rc<RefCell<ZOrder>>,
     /// Updates (v1) of every transaction not loaded from storage, for persistence.
     updates: Rc<RefCell<Vec<Vec<u8>>>>,
     /// Updates (v1) this peer must send: neither loaded nor received from a peer.
@@ -83,9 +86,20 @@ impl Board {
         doc.get_or_insert_map("ballots");
 
         let pending = Rc::new(RefCell::new(BoardChange::default()));
-        let sink = pending.clone();
+        let zorder = Rc::new(RefCell::new(ZOrder::default()));
+        let (sink, order, els) = (pending.clone(), zorder.clone(), elements.clone());
         elements.observe_deep("board-change", move |txn, events| {
-            sink.borrow_mut().record_elements(txn, events);
+            let change = BoardChange::of_events(txn, events);
+            order
+                .borrow_mut()
+                .apply(&change, |id| match els.get(txn, id) {
+                    Some(Out::YMap(m)) => match m.get(txn, "z") {
+                        Some(Out::Any(Any::String(z))) => Some(z.to_string()),
+                        _ => Some(String::new()),
+                    },
+                    _ => None,
+                });
+            sink.borrow_mut().merge(change);
         });
         let sink = pending.clone();
         meta.observe_deep("board-change", move |_txn, _events| {
@@ -130,6 +144,7 @@ impl Board {
             meta,
             undo,
             pending,
+            zorder,
             updates,
             outgoing,
             gesture: false,
@@ -358,35 +373,18 @@ impl Board {
     }
 
     /// Lowest and highest `z` on the board.
-    fn z_range<T: ReadTxn>(
-        &self,
-        txn: &T,
-        skip: &HashSet<&str>,
-    ) -> (Option<String>, Option<String>) {
-        let mut lo: Option<String> = None;
-        let mut hi: Option<String> = None;
-        for (id, v) in self.elements.iter(txn) {
-            if skip.contains(id) {
-                continue;
-            }
-            if let Out::YMap(m) = v {
-                if let Some(Out::Any(Any::String(z))) = m.get(txn, "z") {
-                    if lo.as_deref().is_none_or(|l| z.as_ref() < l) {
-                        lo = Some(z.to_string());
-                    }
-                    if hi.as_deref().is_none_or(|h| z.as_ref() > h) {
-                        hi = Some(z.to_string());
-                    }
-                }
-            }
-        }
+    fn z_range(&self, skip: &HashSet<&str>) -> (Option<String>, Option<String>) {
+        let order = self.zorder.borrow();
+        let keep = |(z, id): &&(String, String)| !skip.contains(id.as_str()) && !z.is_empty();
+        let lo = order.by_z.iter().find(keep).map(|(z, _)| z.clone());
+        let hi = order.by_z.iter().rev().find(keep).map(|(z, _)| z.clone());
         (lo, hi)
     }
 
     fn create(&self, txn: &mut TransactionMut<'_>, items: &[NewElement]) {
         let needs_z = items.iter().filter(|n| n.z.is_none()).count();
         let (_, top) = if needs_z > 0 {
-            self.z_range(txn, &HashSet::new())
+            self.z_range(&HashSet::new())
         } else {
             (None, None)
         };
@@ -446,7 +444,7 @@ impl Board {
             })
             .collect();
         ordered.sort();
-        let (lo, hi) = self.z_range(txn, &moving);
+        let (lo, hi) = self.z_range(&moving);
         let keys: Vec<String> = match layer {
             Layer::Front => zindex::sequence_after(hi.as_deref(), ordered.len()),
             Layer::Back => {
@@ -528,6 +526,36 @@ fn set_text(txn: &mut TransactionMut<'_>, el: &MapRef, text: &str) {
         }
         None => {
             el.insert(txn, "text", TextPrelim::new(text));
+        }
+    }
+}
+
+/// Element ids ordered by `(z, id)`.
+#[derive(Default)]
+struct ZOrder {
+    z_of: std::collections::HashMap<String, String>,
+    by_z: std::collections::BTreeSet<(String, String)>,
+}
+
+impl ZOrder {
+    /// Follows one transaction's change; `z_now(id)` reads an element's current `z`
+    /// (`None` if it is gone).
+    fn apply(&mut self, change: &BoardChange, z_now: impl Fn(&str) -> Option<String>) {
+        let touched = change.removed.iter().chain(change.added.iter()).chain(
+            change
+                .updated
+                .iter()
+                .filter(|(_, keys)| keys.contains("z"))
+                .map(|(id, _)| id),
+        );
+        for id in touched {
+            if let Some(old) = self.z_of.remove(id) {
+                self.by_z.remove(&(old, id.clone()));
+            }
+            if let Some(z) = z_now(id) {
+                self.by_z.insert((z.clone(), id.clone()));
+                self.z_of.insert(id.clone(), z);
+            }
         }
     }
 }

@@ -43,8 +43,8 @@ impl BoardChange {
         self.meta |= later.meta;
     }
 
-    /// Records the deep events of one transaction on the `elements` map.
-    pub(crate) fn record_elements(&mut self, txn: &TransactionMut<'_>, events: &Events<'_>) {
+    /// The change made by one transaction, from its deep events on `elements`.
+    pub(crate) fn of_events(txn: &TransactionMut<'_>, events: &Events<'_>) -> BoardChange {
         let mut next = BoardChange::default();
         for event in events.iter() {
             let path = event.path();
@@ -81,6 +81,6 @@ impl BoardChange {
         }
         // Within one transaction, an added element's own edits are part of its adding.
         next.updated.retain(|id, _| !next.added.contains(id));
-        self.merge(next);
+        next
     }
 }

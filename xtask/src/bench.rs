@@ -1,6 +1,10 @@
-//! `cargo xtask bench`: builds the release app, runs the benchmark scripts (browser, native,
-//! optionally the peer-bench harness that also measures tldraw and Excalidraw) and writes
-//! their Markdown, under a header describing the machine, to `docs/performance.md`.
+//! `cargo xtask bench`: builds the release app, runs the benchmarks and writes their
+//! Markdown, under a header describing the machine, to `docs/performance.md`:
+//! - the board model (crdt) next to JavaScript Yjs doing the same work
+//!   (`tests/bench/native.mjs` with `crdt/examples/bench.rs`);
+//! - the peer-bench harness (TESTING.md, "Bench page contract"): Lernraum next to tldraw
+//!   and Excalidraw in headless Chromium, load, pan and zoom frames, heap, bytes.
+//!
 //! Timings never become assertions: they are written down, not judged.
 
 use crate::exec::{self, cargo, command, root, say, Result};
@@ -12,11 +16,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Options of `cargo xtask bench`.
 pub struct Options {
-    /// A checkout of the peer-bench harness (`npm ci`-able) to run against tldraw and
-    /// Excalidraw as well; `None` skips it (it takes 15+ minutes).
+    /// The peer-bench harness to copy and run; `None`: `../shared/peer-bench`.
     pub peer_bench: Option<PathBuf>,
     /// Board sizes for the peer-bench harness, e.g. `1000,5000,10000`.
     pub peer_bench_n: String,
+    /// Runs per app and size (medians are reported).
+    pub runs: String,
+    /// Apps the harness measures.
+    pub apps: String,
 }
 
 /// Runs everything and writes docs/performance.md, even when a script failed (its section
@@ -24,10 +31,7 @@ pub struct Options {
 pub fn run(options: &Options) -> Result {
     let tools = toolchain::ensure_web_tools()?;
     system::ensure_chromium()?;
-    let browser_script = root().join("tests/bench/run.mjs");
-    if browser_script.exists() {
-        system::ensure_node_packages()?;
-    }
+    system::ensure_node_packages()?;
     let dist = toolchain::build_dist(&tools)?;
     let docs = root().join("docs");
     fs::create_dir_all(&docs).map_err(|err| format!("cannot create {}: {err}", docs.display()))?;
@@ -37,38 +41,13 @@ pub fn run(options: &Options) -> Result {
     let mut sections = vec![size::markdown(&sizes)];
     let mut failures = Vec::new();
 
-    if browser_script.exists() {
-        let mut cmd = command("node");
-        cmd.arg("tests/bench/run.mjs")
-            .env("LERNRAUM_DIST", &dist)
-            .env("LERNRAUM_DOCS", &docs);
-        system::with_chromium(&mut cmd);
-        sections.push(script_section(
-            "Browser benchmarks",
-            &mut cmd,
-            &mut failures,
-        ));
-    } else {
-        sections.push(missing("Browser benchmarks", "tests/bench/run.mjs"));
-    }
+    sections.push(native(&mut failures));
 
-    if native_bench_exists() {
-        let mut cmd = cargo();
-        cmd.args(["run", "--quiet", "--profile", "bench-native", "-p", "crdt"])
-            .args(["--example", "bench"]);
-        sections.push(script_section("Native benchmarks", &mut cmd, &mut failures));
-    } else {
-        sections.push(missing("Native benchmarks", "crdt/examples/bench.rs"));
-    }
-
-    if let Some(harness) = &options.peer_bench {
-        sections.push(peer_bench(
-            harness,
-            &dist,
-            &options.peer_bench_n,
-            &mut failures,
-        ));
-    }
+    let harness = options
+        .peer_bench
+        .clone()
+        .unwrap_or_else(|| root().join("../shared/peer-bench"));
+    sections.push(peer_bench(&harness, &dist, options, &mut failures));
 
     let page = format!("{}\n{}", header(&tools), sections.join("\n"));
     let out = docs.join("performance.md");
@@ -84,9 +63,29 @@ pub fn run(options: &Options) -> Result {
     }
 }
 
-fn native_bench_exists() -> bool {
-    let examples = root().join("crdt/examples");
-    examples.join("bench.rs").exists() || examples.join("bench/main.rs").exists()
+/// The board model next to JavaScript Yjs, same work, same run.
+fn native(failures: &mut Vec<String>) -> String {
+    let title = "Board model, native (Rust yrs) next to JavaScript Yjs";
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--quiet",
+        "--profile",
+        "bench-native",
+        "-p",
+        "crdt",
+        "--example",
+        "bench",
+    ]);
+    if let Err(err) = exec::run(&mut build) {
+        failures.push(err.clone());
+        return format!("## {title}\n\n**Failed:** {err}.\n");
+    }
+    let bin = root().join("target/bench-native/examples/bench");
+    let mut cmd = command("node");
+    cmd.arg("tests/bench/native.mjs")
+        .env("LERNRAUM_NATIVE_BENCH", bin);
+    script_section(title, &mut cmd, failures)
 }
 
 /// Runs a script whose stdout is Markdown; on failure the section says so and keeps
@@ -103,10 +102,6 @@ fn script_section(title: &str, cmd: &mut Command, failures: &mut Vec<String>) ->
     }
 }
 
-fn missing(title: &str, file: &str) -> String {
-    format!("## {title}\n\nNot measured: `{file}` does not exist yet.\n")
-}
-
 fn ensure_newline(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
@@ -114,43 +109,58 @@ fn ensure_newline(mut text: String) -> String {
     text
 }
 
-/// The peer-bench harness: Lernraum next to tldraw and Excalidraw, same protocol.
-fn peer_bench(harness: &Path, dist: &Path, n: &str, failures: &mut Vec<String>) -> String {
+/// The peer-bench harness: Lernraum next to tldraw and Excalidraw, same protocol. The
+/// harness folder is copied into `target/peer-bench` (shared/ may be read-only) and its
+/// npm packages installed there.
+fn peer_bench(source: &Path, dist: &Path, options: &Options, failures: &mut Vec<String>) -> String {
     let title = "Lernraum next to tldraw and Excalidraw (peer-bench)";
-    if !harness.join("run.mjs").exists() {
-        failures.push(format!("{} has no run.mjs", harness.display()));
+    if !source.join("run.mjs").exists() {
+        failures.push(format!("{} has no run.mjs", source.display()));
         return format!(
             "## {title}\n\n**Failed:** `{}` has no run.mjs.\n",
-            harness.display()
+            source.display()
         );
     }
+    let harness = root().join("target/peer-bench");
+    let mut copy = command("bash");
+    copy.arg("-c").arg(format!(
+        "mkdir -p '{dst}' && cd '{src}' && tar --exclude=node_modules --exclude=dist -cf - . | (cd '{dst}' && tar -xf -)",
+        src = source.display(),
+        dst = harness.display()
+    ));
+    if let Err(err) = exec::run(&mut copy) {
+        failures.push(err.clone());
+        return format!("## {title}\n\n**Failed:** copying the harness: {err}.\n");
+    }
     if !harness.join("node_modules").exists() {
+        say("installing the peer-bench harness's npm packages (npm ci)…");
         if let Err(err) = exec::run(
             command("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(harness),
+                .current_dir(&harness),
         ) {
             failures.push(err.clone());
             return format!("## {title}\n\n**Failed:** {err}.\n");
         }
     }
+    say("running peer-bench (about 20 minutes for 3 apps × 3 sizes × 3 runs)…");
     let mut cmd = command("node");
-    cmd.current_dir(harness)
-        .args([
-            "run.mjs",
-            "--apps",
-            "lernraum,tldraw,excalidraw",
-            "--lernraum-dist",
-        ])
+    cmd.current_dir(&harness)
+        .args(["run.mjs", "--apps", &options.apps, "--lernraum-dist"])
         .arg(dist)
-        .args(["--n", n]);
+        .args(["--n", &options.peer_bench_n, "--runs", &options.runs])
+        .arg("--out")
+        .arg(root().join("target/peer-bench-results.json"));
     system::with_chromium(&mut cmd);
     let body = script_section(title, &mut cmd, failures);
-    if body.starts_with("## ") {
-        body
-    } else {
-        format!("## {title}\n\n{body}")
-    }
+    format!(
+        "## {title}\n\nThe shared harness (TESTING.md, \"Bench page contract\"): each app in a fresh \
+         headless Chromium at 1280×800, boards of N notes, runs alternating between apps, \
+         medians reported. Lernraum loads its board from a y-websocket room pre-filled by a \
+         JavaScript Yjs client. Frame figures are rAF deltas; 16.7 ms is the 60 Hz floor. \
+         Raw results: `target/peer-bench-results.json`.\n\n{}",
+        body.trim_start_matches(&format!("## {title}\n\n"))
+    )
 }
 
 /// Title, date and the machine the figures come from.

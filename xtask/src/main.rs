@@ -26,9 +26,10 @@ commands:
   test [--tier cargo|interop|e2e]...
         install what is missing, then run the test tiers (all by default):
         cargo test, Yjs interop (node), browser end-to-end (Chromium)
-  bench [--peer-bench DIR] [--n 1000,5000,10000]
-        build for release, run the benchmarks, write docs/performance.md;
-        --peer-bench also runs the peer-bench harness in DIR (tldraw, Excalidraw)
+  bench [--peer-bench DIR] [--n 1000,5000,10000] [--runs 3] [--apps lernraum,tldraw,excalidraw]
+        build for release, run the benchmarks, write docs/performance.md: the board model
+        next to JavaScript Yjs, and the peer-bench harness (default ../shared/peer-bench,
+        copied into target/) measuring Lernraum next to tldraw and Excalidraw
   dist
         build for release into dist/
   help
@@ -155,8 +156,10 @@ fn bench(args: &[String]) -> Result {
     let mut options_ = bench::Options {
         peer_bench: None,
         peer_bench_n: "1000,5000,10000".to_string(),
+        runs: "3".to_string(),
+        apps: "lernraum,tldraw,excalidraw".to_string(),
     };
-    for (name, value) in options(args, &["peer-bench", "n"])? {
+    for (name, value) in options(args, &["peer-bench", "n", "runs", "apps"])? {
         match name.as_str() {
             "peer-bench" => {
                 let dir = PathBuf::from(&value);
@@ -165,6 +168,8 @@ fn bench(args: &[String]) -> Result {
                     .map_err(|err| format!("--peer-bench {value}: {err}"))?;
                 options_.peer_bench = Some(dir);
             }
+            "runs" => options_.runs = value,
+            "apps" => options_.apps = value,
             _ => options_.peer_bench_n = value,
         }
     }

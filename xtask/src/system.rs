@@ -69,7 +69,8 @@ pub fn ensure_wasm_opt() -> Result<String> {
     let body = format!("#!/bin/sh\nexec node \"{}\" \"$@\"\n", script.display());
     if fs::read_to_string(&wrapper).ok().as_deref() != Some(body.as_str()) {
         fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
-        fs::write(&wrapper, &body).map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+        fs::write(&wrapper, &body)
+            .map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))
             .map_err(|e| format!("cannot make {} executable: {e}", wrapper.display()))?;
@@ -173,7 +174,9 @@ pub fn ensure_npm_folder(name: &str) -> Result {
 
     let tests = root().join(name);
     if !tests.join("package.json").exists() {
-        say(format!("{name}/package.json does not exist yet: no npm packages to install."));
+        say(format!(
+            "{name}/package.json does not exist yet: no npm packages to install."
+        ));
         return Ok(());
     }
     let lock = tests.join("package-lock.json");
