@@ -386,8 +386,11 @@ fn merge_pending_v1(update: Vec<u8>, store: &Store) -> Vec<u8> {
     if merge.is_empty() {
         update
     } else {
+        // Lernraum patch: pending blocks of a malformed update may not re-encode into
+        // something decodable; then leave them out instead of panicking on every encode.
+        let own = update.clone();
         merge.push_front(update);
-        merge_updates_v1(merge).unwrap()
+        merge_updates_v1(merge).unwrap_or(own)
     }
 }
 
@@ -404,8 +407,9 @@ fn merge_pending_v2(update: Vec<u8>, store: &Store) -> Vec<u8> {
     if merge.is_empty() {
         update
     } else {
+        let own = update.clone();
         merge.push_front(update);
-        merge_updates_v2(merge).unwrap()
+        merge_updates_v2(merge).unwrap_or(own)
     }
 }
 
