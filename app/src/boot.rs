@@ -24,11 +24,9 @@ thread_local! {
 
 #[derive(Default)]
 struct SaveState {
-    /// A save is scheduled or running.
-    pending: bool,
-    /// Another change came in while a save was running.
-    again: bool,
-    /// `whenSaved()` promises to resolve once nothing is pending.
+    /// Appends issued and not finished yet.
+    in_flight: u32,
+    /// `whenSaved()` promises to resolve once nothing is in flight.
     waiters: Vec<js_sys::Function>,
 }
 
@@ -171,16 +169,26 @@ async fn load(link: RoomLink, ui: Ui) {
                         .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
                 }
             }
+            // Edits whose IndexedDB write was cut short by a reload or a closed tab.
+            let logged = crate::wal::entries(&link.room);
+            for (key, bytes) in &logged {
+                if let Some(Err(e)) = with_editor(|ed| ed.board.apply_update(bytes, LOAD)) {
+                    log::warn!("write-ahead entry {key} unreadable: {e}");
+                }
+            }
             // Fold what was loaded (and anything typed meanwhile) into one snapshot.
             if let Some((snapshot, entry)) = with_editor(|ed| {
                 ed.board.take_updates();
                 (ed.board.encode(), known_board(&link, ed))
             }) {
-                if let Err(e) = store.compact(&entry, &snapshot).await {
-                    log::error!("saving the board failed: {e}");
+                match store.compact(&entry, &snapshot).await {
+                    Ok(()) => logged.iter().for_each(|(key, _)| crate::wal::remove(key)),
+                    Err(e) => log::error!("saving the board failed: {e}"),
                 }
             }
             STORE.with(|s| *s.borrow_mut() = Some(store));
+            // Edits made while the snapshot was written.
+            schedule_save();
         }
     }
     with_editor(|ed| {
@@ -199,59 +207,54 @@ fn known_board(link: &RoomLink, ed: &Editor) -> KnownBoard {
     }
 }
 
-/// Stores the edits made since the last call, at once: a small append per burst.
+/// Stores the edits made since the last call, at once: one small append per burst of
+/// edits. Each append is its own IndexedDB transaction, issued in the same task as the
+/// edit; IndexedDB runs them in order, so nothing waits behind a slower save and a
+/// reload right after typing still finds the text.
 pub fn schedule_save() {
-    let start = SAVE.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.pending {
-            s.again = true;
-            false
-        } else {
-            s.pending = true;
-            true
-        }
-    });
-    if start {
-        leptos::task::spawn_local(save_now());
-    }
-}
-
-async fn save_now() {
     let store = STORE.with(|s| s.borrow().clone());
     let link = LINK.with(|l| l.borrow().clone());
-    if let (Some(store), Some(link)) = (store, link) {
-        let snapshot =
-            with_editor(|ed| ed.board.take_updates().map(|u| (u, known_board(&link, ed))));
-        if let Some(Some((update, entry))) = snapshot {
-            if let Err(e) = store.append(&entry, &update).await {
-                log::error!("saving the board failed: {e}");
+    let (Some(store), Some(link)) = (store, link) else {
+        // Not loaded yet: `load` stores everything when it is done.
+        return;
+    };
+    let Some(Some((update, entry))) =
+        with_editor(|ed| ed.board.take_updates().map(|u| (u, known_board(&link, ed))))
+    else {
+        return;
+    };
+    let logged = crate::wal::write(&link.room, &update);
+    SAVE.with(|s| s.borrow_mut().in_flight += 1);
+    leptos::task::spawn_local(async move {
+        match store.append(&entry, &update).await {
+            Ok(()) => {
+                if let Some(key) = logged {
+                    crate::wal::remove(&key);
+                }
             }
+            Err(e) => log::error!("saving the board failed: {e}"),
         }
-    }
-    let (again, waiters) = SAVE.with(|s| {
-        let mut s = s.borrow_mut();
-        s.pending = false;
-        let again = std::mem::take(&mut s.again);
-        let waiters = if again {
-            Vec::new()
-        } else {
-            std::mem::take(&mut s.waiters)
-        };
-        (again, waiters)
+        let waiters = SAVE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.in_flight -= 1;
+            if s.in_flight == 0 {
+                std::mem::take(&mut s.waiters)
+            } else {
+                Vec::new()
+            }
+        });
+        for w in waiters {
+            let _ = w.call0(&JsValue::NULL);
+        }
     });
-    if again {
-        schedule_save();
-    }
-    for w in waiters {
-        let _ = w.call0(&JsValue::NULL);
-    }
 }
+
 /// A promise that resolves once every change so far is stored.
 pub fn when_saved() -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _reject| {
         let idle = SAVE.with(|s| {
             let mut s = s.borrow_mut();
-            if s.pending {
+            if s.in_flight > 0 {
                 s.waiters.push(resolve.clone());
                 false
             } else {

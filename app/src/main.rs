@@ -21,6 +21,7 @@ mod store;
 mod text_layout;
 mod tools;
 mod ui;
+mod wal;
 
 fn main() {
     boot::start();

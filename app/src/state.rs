@@ -22,6 +22,7 @@ thread_local! {
     static DRAWER: RefCell<Option<Drawer>> = RefCell::new(None);
     static AFTER_CHANGE: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
     static LAST_CONTENT: Cell<u64> = const { Cell::new(u64::MAX) };
+    static OUTLINE_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn install_editor(editor: Editor) {
@@ -123,6 +124,48 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
     }
 }
 
+/// Up to this many elements the outline follows every change at once; above, it is
+/// rebuilt at most every `OUTLINE_DELAY_MS`, so drags on big boards stay smooth.
+const OUTLINE_SYNC_LIMIT: usize = 1000;
+const OUTLINE_DELAY_MS: u64 = 250;
+
+fn outline_items(ed: &mut Editor, lang: Lang) -> Vec<OutlineItem> {
+    ed.scene
+        .ordered()
+        .iter()
+        .map(|e| OutlineItem {
+            id: e.id.clone(),
+            label: format!("{}: {}", kind_name(lang, &e.kind), e.text),
+        })
+        .collect()
+}
+
+fn set_outline(ui: Ui, items: Vec<OutlineItem>) {
+    RENDERER.with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            let ids: std::collections::HashSet<&str> =
+                items.iter().map(|i| i.id.as_str()).collect();
+            r.prune(|id| ids.contains(id));
+        }
+    });
+    set_if_changed(ui.outline, items);
+}
+
+fn schedule_outline(ui: Ui) {
+    if OUTLINE_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    set_timeout(
+        move || {
+            OUTLINE_PENDING.with(|p| p.set(false));
+            if let Some(items) = with_editor(|ed| outline_items(ed, ui.lang)) {
+                set_outline(ui, items);
+            }
+        },
+        std::time::Duration::from_millis(OUTLINE_DELAY_MS),
+    );
+}
+
 /// Reads the editor into the UI signals. Cheap when nothing changed.
 pub fn refresh() {
     let Some(ui) = ui() else { return };
@@ -131,16 +174,8 @@ pub fn refresh() {
     let snap = with_editor(|ed| {
         ed.flush();
         let content_changed = ed.content_version != last;
-        let outline = content_changed.then(|| {
-            ed.scene
-                .ordered()
-                .iter()
-                .map(|e| OutlineItem {
-                    id: e.id.clone(),
-                    label: format!("{}: {}", kind_name(lang, &e.kind), e.text),
-                })
-                .collect::<Vec<_>>()
-        });
+        let outline_now = content_changed && ed.scene.len() <= OUTLINE_SYNC_LIMIT;
+        let outline = outline_now.then(|| outline_items(ed, lang));
         let editing = ed.editing.as_ref().and_then(|id| {
             let e = ed.scene.get(id)?;
             let (left, top) = ed.camera.to_screen(e.x, e.y);
@@ -180,16 +215,12 @@ pub fn refresh() {
     set_if_changed(ui.tool, tool);
     set_if_changed(ui.selection, selection);
     set_if_changed(ui.selected_color, color);
-    if let Some(items) = outline {
+    if version != last {
         LAST_CONTENT.with(|c| c.set(version));
-        RENDERER.with(|r| {
-            if let Ok(mut r) = r.try_borrow_mut() {
-                let ids: std::collections::HashSet<&str> =
-                    items.iter().map(|i| i.id.as_str()).collect();
-                r.prune(|id| ids.contains(id));
-            }
-        });
-        set_if_changed(ui.outline, items);
+        match outline {
+            Some(items) => set_outline(ui, items),
+            None => schedule_outline(ui),
+        }
         if last != u64::MAX {
             AFTER_CHANGE.with(|f| {
                 if let Some(f) = f.borrow().as_ref() {

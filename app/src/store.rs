@@ -95,18 +95,23 @@ impl Store {
         let entry = Object::new();
         set(&entry, "room", &JsValue::from_str(&board.room));
         set(&entry, "bytes", &Uint8Array::from(update).into());
-        tx.store(UPDATES)
-            .map_err(err)?
-            .add(&entry.into(), None)
-            .await
-            .map_err(err)?;
-        let key = JsValue::from_str(&board.room);
-        tx.store(BOARDS)
-            .map_err(err)?
-            .put(&board_to_js(board), Some(&key))
-            .await
-            .map_err(err)?;
-        tx.done().await.map_err(err)?;
+        let (updates, boards) = (
+            tx.store(UPDATES).map_err(err)?,
+            tx.store(BOARDS).map_err(err)?,
+        );
+        let (entry, key, listing) = (
+            entry.into(),
+            JsValue::from_str(&board.room),
+            board_to_js(board),
+        );
+        // Both requests are issued in this task and the transaction is committed at
+        // once, so the write is under way before a reload or closed tab can stop it.
+        let (a, b) =
+            futures::future::join(updates.add(&entry, None), boards.put(&listing, Some(&key)))
+                .await;
+        a.map_err(err)?;
+        b.map_err(err)?;
+        tx.commit().await.map_err(err)?;
         Ok(())
     }
 

@@ -53,10 +53,7 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                 <panels::ColourPicker ui=ui/>
                 <panels::ZoomControls ui=ui/>
             </main>
-            <aside class="sidebar">
-                <h2 class="sr-only">{t(lang, Msg::BoardContents)}</h2>
-                <outline::Outline ui=ui/>
-            </aside>
+            <outline::Outline ui=ui/>
             <home::Home ui=ui/>
             <panels::Notice ui=ui/>
         </div>

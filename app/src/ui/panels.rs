@@ -80,15 +80,15 @@ pub fn ColourPicker(ui: Ui) -> impl IntoView {
             </div>
             <button aria-label=t(lang, Msg::BringToFront) title=format!("{} (Ctrl+Shift+])", t(lang, Msg::BringToFront))
                 on:click=act(|ed| ed.reorder_selection(crdt::Layer::Front))>
-                <span aria-hidden="true">"⤒"</span>
+                {crate::ui::toolbar::svg_icon("M5 4h14M12 20V8M7 13l5-5 5 5")}
             </button>
             <button aria-label=t(lang, Msg::SendToBack) title=format!("{} (Ctrl+Shift+[)", t(lang, Msg::SendToBack))
                 on:click=act(|ed| ed.reorder_selection(crdt::Layer::Back))>
-                <span aria-hidden="true">"⤓"</span>
+                {crate::ui::toolbar::svg_icon("M5 20h14M12 4v12M7 11l5 5 5-5")}
             </button>
             <button aria-label=t(lang, Msg::Delete) title=format!("{} (Delete)", t(lang, Msg::Delete))
                 on:click=act(|ed| ed.delete_selection())>
-                <span aria-hidden="true">"🗑"</span>
+                {crate::ui::toolbar::svg_icon("M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6")}
             </button>
         </div>
     }
@@ -119,7 +119,7 @@ pub fn ZoomControls(ui: Ui) -> impl IntoView {
             </button>
             <button aria-label=t(lang, Msg::ZoomToFit) title=format!("{} (Shift+1)", t(lang, Msg::ZoomToFit))
                 on:click=act(|ed| ed.zoom_to_fit())>
-                <span aria-hidden="true">"⤢"</span>
+                {crate::ui::toolbar::svg_icon("M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5")}
             </button>
         </div>
     }
