@@ -14,20 +14,23 @@ pub const LINE_HEIGHT: f64 = 1.25;
 
 /// Lays out `text` in a `w × h` box. `measure(s, size)` returns the width of `s` at
 /// font size `size`. Returns the largest size ≤ `MAX_FONT` at which the wrapped text
-/// fits; at `MIN_FONT` it may overflow (the renderer clips).
+/// fits without breaking a word; a word is broken only when even `MIN_FONT` leaves
+/// no other way (at `MIN_FONT` the text may overflow; the renderer clips).
 pub fn layout(text: &str, w: f64, h: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> TextLayout {
     let mut size = MAX_FONT;
     loop {
-        let lines = wrap(text, w, size, measure);
+        let (lines, broke_word) = wrap(text, w, size, measure);
         let height = lines.len() as f64 * size * LINE_HEIGHT;
-        if height <= h || size <= MIN_FONT {
+        if (height <= h && !broke_word) || size <= MIN_FONT {
             return TextLayout { size, lines };
         }
-        size = (size * 0.85).max(MIN_FONT);
+        size = (size * 0.9).max(MIN_FONT);
     }
 }
 
-fn wrap(text: &str, w: f64, size: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> Vec<String> {
+/// Wrapped lines, and whether a word had to be broken.
+fn wrap(text: &str, w: f64, size: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> (Vec<String>, bool) {
+    let mut broke = false;
     let mut out = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
@@ -52,13 +55,14 @@ fn wrap(text: &str, w: f64, size: f64, measure: &mut dyn FnMut(&str, f64) -> f64
                     piece.pop();
                     out.push(std::mem::take(&mut piece));
                     piece.push(ch);
+                    broke = true;
                 }
             }
             line = piece;
         }
         out.push(line);
     }
-    out
+    (out, broke)
 }
 
 #[cfg(test)]
@@ -91,6 +95,14 @@ mod tests {
         let l = layout(&text, 180.0, 180.0, &mut mono);
         assert!(l.size < MAX_FONT);
         assert!(l.lines.len() as f64 * l.size * LINE_HEIGHT <= 180.0 || l.size == MIN_FONT);
+    }
+
+    #[test]
+    fn long_words_shrink_the_font_before_they_are_broken() {
+        // "Herausforderungen" is 17 characters: 8.5 × size wide in `mono`.
+        let l = layout("Offen über Herausforderungen sprechen", 172.0, 172.0, &mut mono);
+        assert!(l.lines.iter().any(|s| s.contains("Herausforderungen")), "{:?}", l.lines);
+        assert!(l.size < MAX_FONT);
     }
 
     #[test]
