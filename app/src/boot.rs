@@ -106,7 +106,7 @@ pub fn start() {
         schedule_save();
     });
 
-    leptos::mount::mount_to_body(move || view! { <App route=Route::Board(ui)/> });
+    leptos::mount::mount_to_body(move || view! { <App route=Route::Board(Box::new(ui))/> });
 
     window_event_listener(leptos::ev::keydown, keys::on_keydown);
     window_event_listener(leptos::ev::keyup, keys::on_keyup);
@@ -138,23 +138,29 @@ async fn load(link: RoomLink, ui: Ui) {
         }
         Ok(store) => {
             let store = Rc::new(store);
-            match store.load_doc(&link.room).await {
-                Ok(parts) => {
+            match store.load_raw(&link.room).await {
+                Ok(raw) => {
                     let mut failed = None;
-                    for part in &parts {
-                        if let Some(Err(e)) = with_editor(|ed| ed.board.apply_update(part, LOAD)) {
-                            failed = Some(e.to_string());
+                    for value in &raw {
+                        let applied = crate::store::as_bytes(value).and_then(|bytes| {
+                            with_editor(|ed| ed.board.apply_update(&bytes, LOAD))
+                                .unwrap_or(Err(crdt::BoardError::Busy))
+                                .map_err(|e| e.to_string())
+                        });
+                        if let Err(e) = applied {
+                            failed = Some(e);
                             break;
                         }
                     }
                     if let Some(reason) = failed {
                         log::warn!("stored board unreadable: {reason}");
-                        if let Err(q) = store.quarantine(&link.room, &parts, &reason).await {
-                            log::error!("could not keep the unreadable bytes aside: {q}");
+                        // Keep the stored values exactly as they were, aside.
+                        if let Err(q) = store.quarantine(&link.room, &raw, &reason).await {
+                            log::error!("could not keep the unreadable data aside: {q}");
                         }
                         ui.notice
                             .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
-                        // Start next to the kept bytes with an empty board of the same room.
+                        // Start next to the kept data with an empty board of the same room.
                         let mut fresh = Board::new(u32::from_le_bytes(random_bytes()));
                         let _ = fresh.init_new(
                             t(ui.lang, Msg::UntitledBoard),

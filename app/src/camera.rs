@@ -21,34 +21,7 @@ impl Default for Camera {
     }
 }
 
-/// An axis-aligned rectangle in board units.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-}
-
-impl Rect {
-    pub fn intersects(&self, o: &Rect) -> bool {
-        self.x <= o.x + o.w
-            && o.x <= self.x + self.w
-            && self.y <= o.y + o.h
-            && o.y <= self.y + self.h
-    }
-
-    pub fn union(&self, o: &Rect) -> Rect {
-        let x = self.x.min(o.x);
-        let y = self.y.min(o.y);
-        Rect {
-            x,
-            y,
-            w: (self.x + self.w).max(o.x + o.w) - x,
-            h: (self.y + self.h).max(o.y + o.h) - y,
-        }
-    }
-}
+pub use crdt::geometry::Rect;
 
 impl Camera {
     pub fn to_screen(self, bx: f64, by: f64) -> (f64, f64) {

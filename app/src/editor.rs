@@ -2,11 +2,15 @@
 //! DOM-free, so it is driven natively in tests exactly as the browser drives it.
 //! The UI layer forwards normalised input here, then reads state back for display.
 
-use crdt::{Board, BoardChange, Command, Layer, NewElement, LOCAL};
+use std::collections::HashMap;
+
+use crdt::kinds::rules;
+use crdt::{Board, BoardChange, Command, Kind, Layer, NewElement, LOCAL};
 
 use crate::camera::{Camera, Rect};
 use crate::scene::{bounds, Scene};
 use crate::tools::select::{SceneQuery, SelectTool};
+use crate::tools::shape::ShapeTool;
 use crate::tools::{Pointer, Tool, ToolEffect};
 
 pub struct Editor {
@@ -17,6 +21,9 @@ pub struct Editor {
     pub viewport: (f64, f64),
     pub tool: Tool,
     pub select: SelectTool,
+    pub shape: ShapeTool,
+    /// Keep the drawing tool after creating an element ("keep tool active").
+    pub keep_tool: bool,
     pub selection: Vec<String>,
     /// The element whose text editor is open.
     pub editing: Option<String>,
@@ -32,6 +39,9 @@ pub struct Editor {
 impl SceneQuery for Scene {
     fn hit(&mut self, x: f64, y: f64) -> Option<String> {
         Scene::hit(self, x, y)
+    }
+    fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)> {
+        self.get(id).map(|e| (e.bounds(), rules(&e.kind)))
     }
     fn origin(&self, id: &str) -> Option<(f64, f64)> {
         self.get(id).map(|e| (e.x, e.y))
@@ -65,6 +75,8 @@ impl Editor {
             viewport: (1280.0, 800.0),
             tool: Tool::Select,
             select: SelectTool::default(),
+            shape: ShapeTool::default(),
+            keep_tool: false,
             selection: Vec::new(),
             editing: None,
             content_version: 0,
@@ -123,6 +135,7 @@ impl Editor {
     pub fn set_tool(&mut self, tool: Tool) {
         if tool.available() {
             self.commit_text();
+            self.shape.cancel();
             self.tool = tool;
             self.view_version += 1;
         }
@@ -144,9 +157,18 @@ impl Editor {
             Tool::Note => {
                 self.create_note_at(p.x, p.y);
             }
+            Tool::Text => {
+                self.create_text_at(p.x, p.y);
+            }
+            tool if tool.shape_kind().is_some() => {
+                if let Some(kind) = tool.shape_kind() {
+                    self.shape.down(kind, p);
+                }
+            }
             _ => {
                 let sel = self.selection.clone();
-                let fx = self.select.down(p, &mut self.scene, &sel);
+                let reach = crate::render::HANDLE_PX / self.camera.z;
+                let fx = self.select.down(p, &mut self.scene, &sel, reach);
                 self.run(fx);
             }
         }
@@ -175,6 +197,19 @@ impl Editor {
         if self.pan_from.take().is_some() {
             return;
         }
+        if self.shape.preview().is_some() {
+            let color = self.new_color();
+            if let Some(el) = self.shape.up(p, &color) {
+                let id = el.id.clone();
+                self.apply(Command::Create(vec![el]));
+                self.set_selection(vec![id]);
+                if !self.keep_tool {
+                    self.tool = Tool::Select;
+                }
+            }
+            self.view_version += 1;
+            return;
+        }
         if self.tool == Tool::Select {
             let sel = self.selection.clone();
             let fx = self.select.up(p, &mut self.scene, &sel);
@@ -184,6 +219,7 @@ impl Editor {
 
     pub fn pointer_cancel(&mut self) {
         self.pan_from = None;
+        self.shape.cancel();
         let fx = self.select.cancel();
         self.run(fx);
     }
@@ -216,6 +252,81 @@ impl Editor {
         id
     }
 
+    /// Creates a free text element with its top-left near the point and opens its
+    /// editor; like a note, creating and typing the first text are one undo step.
+    pub fn create_text_at(&mut self, x: f64, y: f64) -> String {
+        self.commit_text();
+        let (w, h) = rules(&Kind::Text).default_size;
+        let el = NewElement {
+            id: crdt::new_id(),
+            kind: Kind::Text,
+            x,
+            y: y - h / 2.0,
+            w,
+            h,
+            color: rules(&Kind::Text).default_color.to_string(),
+            text: String::new(),
+            parent: None,
+            z: None,
+        };
+        let id = el.id.clone();
+        self.board.begin_gesture();
+        self.apply(Command::Create(vec![el]));
+        self.set_selection(vec![id.clone()]);
+        self.editing = Some(id.clone());
+        if !self.keep_tool {
+            self.tool = Tool::Select;
+        }
+        self.view_version += 1;
+        id
+    }
+
+    /// Colour for a new element of the active tool's kind.
+    pub fn new_color(&self) -> String {
+        let kind = self.tool.shape_kind().unwrap_or(Kind::Note);
+        rules(&kind).default_color.to_string()
+    }
+
+    /// Live boxes of elements being dragged or resized, by id.
+    pub fn previews(&self) -> HashMap<String, Rect> {
+        let mut out = HashMap::new();
+        if let Some((origins, dx, dy)) = self.select.preview_offset() {
+            for (id, x, y) in origins {
+                if let Some(e) = self.scene.get(id) {
+                    out.insert(
+                        id.clone(),
+                        Rect {
+                            x: x + dx,
+                            y: y + dy,
+                            w: e.w,
+                            h: e.h,
+                        },
+                    );
+                }
+            }
+        }
+        if let Some((id, r)) = self.select.resize_preview() {
+            out.insert(id.to_string(), r);
+        }
+        out
+    }
+
+    /// The element being drawn with a shape tool.
+    pub fn creating(&self) -> Option<(Kind, Rect)> {
+        self.shape.preview()
+    }
+
+    /// The box that shows resize handles: a single, unlocked selection not being edited.
+    pub fn handle_box(&self) -> Option<Rect> {
+        match self.selection.as_slice() {
+            [id] if self.editing.is_none() => {
+                let e = self.scene.get(id)?;
+                (!e.locked).then(|| e.bounds())
+            }
+            _ => None,
+        }
+    }
+
     /// A note at the viewport centre (keyboard: N, then Enter).
     pub fn create_note_at_centre(&mut self) -> String {
         let (w, h) = self.viewport;
@@ -241,6 +352,25 @@ impl Editor {
                 text: text.to_string(),
             });
         }
+    }
+
+    /// Live text of a free text element, with the size its text now needs.
+    pub fn input_text_sized(&mut self, text: &str, w: f64, h: f64) {
+        self.input_text(text);
+        if let Some(e) = self.editing.as_ref().and_then(|id| self.scene.get(id)) {
+            if (e.w, e.h) != (w, h) {
+                let (id, x, y) = (e.id.clone(), e.x, e.y);
+                self.apply(Command::Resize { id, x, y, w, h });
+            }
+        }
+    }
+
+    /// The kind of the element whose text editor is open.
+    pub fn editing_kind(&self) -> Option<Kind> {
+        self.editing
+            .as_ref()
+            .and_then(|id| self.scene.get(id))
+            .map(|e| e.kind.clone())
     }
 
     /// Ends text editing (Escape, click outside, blur).
@@ -473,5 +603,72 @@ mod tests {
         let mut ed = Editor::new(Board::new(1));
         ed.set_tool(Tool::Pen);
         assert_eq!(ed.tool, Tool::Select);
+    }
+
+    #[test]
+    fn dragging_with_the_rectangle_tool_creates_and_selects_a_rectangle() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Rect);
+        ed.pointer_down(at(&ed, 10.0, 20.0, 0.0), 0);
+        ed.pointer_move(at(&ed, 110.0, 80.0, 10.0));
+        assert_eq!(ed.creating().map(|(k, _)| k), Some(Kind::Rect));
+        ed.pointer_up(at(&ed, 210.0, 120.0, 20.0));
+        let e = ed.scene.get(&ed.selection[0]).unwrap().clone();
+        assert_eq!(
+            (e.kind, e.x, e.y, e.w, e.h),
+            (Kind::Rect, 10.0, 20.0, 200.0, 100.0)
+        );
+        assert_eq!(ed.tool, Tool::Select);
+        ed.undo();
+        assert_eq!(ed.scene.len(), 0);
+    }
+
+    #[test]
+    fn keep_tool_active_draws_several_shapes() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.keep_tool = true;
+        ed.set_tool(Tool::Ellipse);
+        for i in 0..3 {
+            let x = i as f64 * 300.0;
+            ed.pointer_down(at(&ed, x, 0.0, 0.0), 0);
+            ed.pointer_up(at(&ed, x + 100.0, 100.0, 1.0));
+        }
+        assert_eq!(ed.scene.len(), 3);
+        assert_eq!(ed.tool, Tool::Ellipse);
+    }
+
+    #[test]
+    fn a_text_element_grows_with_its_text_in_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Text);
+        ed.pointer_down(at(&ed, 50.0, 50.0, 0.0), 0);
+        let id = ed.editing.clone().unwrap();
+        assert_eq!(ed.editing_kind(), Some(Kind::Text));
+        ed.input_text_sized("Hallo", 60.0, 33.0);
+        ed.input_text_sized("Hallo Welt", 110.0, 33.0);
+        ed.commit_text();
+        let e = ed.scene.get(&id).unwrap();
+        assert_eq!((e.text.as_str(), e.w, e.h), ("Hallo Welt", 110.0, 33.0));
+        ed.undo();
+        assert!(ed.scene.get(&id).is_none());
+    }
+
+    #[test]
+    fn resizing_through_a_handle_is_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        let id = ed.create_note_at(100.0, 100.0);
+        ed.commit_text();
+        // The note spans 0..200; its south-east handle is at (200, 200).
+        ed.pointer_down(at(&ed, 200.0, 200.0, 0.0), 0);
+        assert!(ed.previews().is_empty() || ed.select.state.name() == "resizing");
+        for i in 1..=10 {
+            ed.pointer_move(at(&ed, 200.0 + 10.0 * i as f64, 200.0, i as f64 * 40.0));
+        }
+        ed.pointer_up(at(&ed, 300.0, 200.0, 500.0));
+        let e = ed.scene.get(&id).unwrap();
+        assert_eq!((e.w, e.h), (300.0, 200.0));
+        ed.undo();
+        let e = ed.scene.get(&id).unwrap();
+        assert_eq!((e.w, e.h), (200.0, 200.0));
     }
 }

@@ -83,6 +83,7 @@ pub enum Msg {
     StorageUnavailable,
     SelectionActions,
     ServerCanRead,
+    KeepTool,
     BackToBoard,
 }
 
@@ -144,6 +145,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         ),
         BackToBoard => ("Zurück zum Board", "Back to the board"),
         SelectionActions => ("Auswahl", "Selection"),
+        KeepTool => ("Werkzeug beibehalten", "Keep tool active"),
         ServerCanRead => (
             "Über Server: Der Server kann dieses Board lesen.",
             "Via server: the server can read this board.",

@@ -10,6 +10,7 @@ mod camera;
 mod editor;
 mod hooks;
 mod i18n;
+mod kinds;
 mod logger;
 mod net;
 mod palette;

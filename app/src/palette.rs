@@ -19,6 +19,31 @@ pub fn fill(color: &str) -> &str {
     }
 }
 
+/// Outline colour of shapes: a darker tone of the fill.
+pub fn stroke(color: &str) -> &'static str {
+    match color {
+        "yellow" => "#8a6d00",
+        "orange" => "#a84a08",
+        "red" => "#c92a2a",
+        "pink" => "#a61e4d",
+        "violet" => "#5f3dc4",
+        "blue" => "#1864ab",
+        "cyan" => "#0b7285",
+        "green" => "#237032",
+        "white" => "#495057",
+        _ => "#495057",
+    }
+}
+
+/// Colour of free text and lines drawn on the board background: the dark tone, which
+/// keeps ≥ 4.5:1 against the board's light grey.
+pub fn ink(color: &str) -> &'static str {
+    match color {
+        "gray" | "white" | "yellow" => "#1a1a1a",
+        other => stroke(other),
+    }
+}
+
 /// Text colour on a fill: near-black on light fills; on custom colours, whichever of
 /// white and black contrasts more.
 pub fn text_on(color: &str) -> &'static str {
@@ -63,6 +88,19 @@ pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_in_every_palette_colour_is_readable_on_the_board() {
+        let board = (248, 249, 250);
+        for name in crdt::PALETTE {
+            let ink = parse_hex(ink(name)).unwrap();
+            assert!(
+                contrast(board, ink) >= 4.5,
+                "{name}: {}",
+                contrast(board, ink)
+            );
+        }
+    }
 
     #[test]
     fn text_on_every_palette_colour_meets_wcag_aa() {

@@ -35,12 +35,7 @@ fn cell_range(r: &Rect) -> (i64, i64, i64, i64) {
 }
 
 pub fn bounds(e: &Element) -> Rect {
-    Rect {
-        x: e.x,
-        y: e.y,
-        w: e.w,
-        h: e.h,
-    }
+    e.bounds()
 }
 
 impl Scene {
@@ -209,7 +204,7 @@ impl Scene {
         self.query(&probe)
             .into_iter()
             .rev()
-            .find(|e| e.contains(x, y))
+            .find(|e| crate::kinds::hit(e, x, y, 0.0))
             .map(|e| e.id.clone())
     }
 

@@ -67,6 +67,8 @@ pub struct EditBox {
     pub height: f64,
     pub zoom: f64,
     pub color: String,
+    /// Free text (left-aligned, no fill) rather than a boxed label.
+    pub free_text: bool,
 }
 
 /// The signals the chrome renders from. All `Copy`.
@@ -74,6 +76,8 @@ pub struct EditBox {
 pub struct Ui {
     pub lang: Lang,
     pub tool: RwSignal<Tool>,
+    /// "Keep tool active" is on.
+    pub keep_tool: RwSignal<bool>,
     pub selection: RwSignal<Vec<String>>,
     pub selected_color: RwSignal<Option<String>>,
     pub outline: RwSignal<Vec<OutlineItem>>,
@@ -94,6 +98,7 @@ impl Ui {
         Ui {
             lang,
             tool: RwSignal::new(Tool::Select),
+            keep_tool: RwSignal::new(false),
             selection: RwSignal::new(Vec::new()),
             selected_color: RwSignal::new(None),
             outline: RwSignal::new(Vec::new()),
@@ -187,6 +192,7 @@ pub fn refresh() {
                 height: e.h * ed.camera.z,
                 zoom: ed.camera.z,
                 color: e.color.clone(),
+                free_text: e.kind == crdt::Kind::Text,
             })
         });
         let color = ed
@@ -213,6 +219,9 @@ pub fn refresh() {
         return;
     };
     set_if_changed(ui.tool, tool);
+    if let Some(keep) = with_editor(|ed| ed.keep_tool) {
+        set_if_changed(ui.keep_tool, keep);
+    }
     set_if_changed(ui.selection, selection);
     set_if_changed(ui.selected_color, color);
     if version != last {

@@ -56,7 +56,9 @@ impl Store {
     }
 
     /// The stored snapshot and the updates appended after it, in order.
-    pub async fn load_doc(&self, room: &str) -> Result<Vec<Vec<u8>>, String> {
+    /// The stored values of a room, as they are: the snapshot, then the updates
+    /// appended after it, in order. `as_bytes` turns each into bytes, or says why not.
+    pub async fn load_raw(&self, room: &str) -> Result<Vec<JsValue>, String> {
         let tx = self
             .db
             .transaction(&[DOCS, UPDATES], TransactionMode::ReadOnly)
@@ -70,18 +72,12 @@ impl Store {
             .await
             .map_err(err)?
         {
-            out.push(bytes_of(v)?);
+            out.push(v);
         }
         let range = KeyRange::only(&key).map_err(err)?;
         let index = tx.store(UPDATES).map_err(err)?.index("room").map_err(err)?;
         for v in index.get_all(Some(range), None).await.map_err(err)? {
-            let bytes = Reflect::get(&v, &JsValue::from_str("bytes"))
-                .map_err(|_| "update without bytes".to_string())?;
-            out.push(bytes_of(bytes)?);
-        }
-        let total: usize = out.iter().map(Vec::len).sum();
-        if total > MAX_DOC_BYTES as usize {
-            return Err(format!("stored board is {total} bytes, above the limit"));
+            out.push(Reflect::get(&v, &JsValue::from_str("bytes")).unwrap_or(JsValue::UNDEFINED));
         }
         Ok(out)
     }
@@ -151,7 +147,7 @@ impl Store {
     pub async fn quarantine(
         &self,
         room: &str,
-        parts: &[Vec<u8>],
+        parts: &[JsValue],
         reason: &str,
     ) -> Result<(), String> {
         let tx = self
@@ -165,7 +161,7 @@ impl Store {
         set(&entry, "at", &JsValue::from_f64(js_sys::Date::now()));
         let arr = js_sys::Array::new();
         for p in parts {
-            arr.push(&Uint8Array::from(p.as_slice()));
+            arr.push(p);
         }
         set(&entry, "parts", &arr);
         tx.store(QUARANTINE)
@@ -211,8 +207,9 @@ impl Store {
     }
 }
 
-fn bytes_of(v: JsValue) -> Result<Vec<u8>, String> {
-    match v.dyn_into::<Uint8Array>() {
+/// A stored value as bytes, within the size limit.
+pub fn as_bytes(v: &JsValue) -> Result<Vec<u8>, String> {
+    match v.clone().dyn_into::<Uint8Array>() {
         Ok(a) if a.length() <= MAX_DOC_BYTES => Ok(a.to_vec()),
         Ok(a) => Err(format!(
             "stored part is {} bytes, above the limit",

@@ -1,6 +1,52 @@
 //! Note text layout: wrap words into the box and shrink the font until it fits.
 //! DOM-free: the caller supplies a width measure (canvas `measureText` in the app).
 
+use std::collections::HashMap;
+
+use crdt::Element;
+use web_sys::CanvasRenderingContext2d;
+
+/// Text layouts per element, keyed by what they depend on (text and box), so a frame
+/// re-measures only what changed.
+#[derive(Default)]
+pub struct TextCache {
+    layouts: HashMap<String, (String, f64, f64, TextLayout)>,
+}
+
+impl TextCache {
+    /// The layout of `e`'s text in its box less `pad` on every side.
+    pub fn wrapped(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        e: &Element,
+        pad: f64,
+    ) -> &TextLayout {
+        let (w, h) = ((e.w - 2.0 * pad).max(1.0), (e.h - 2.0 * pad).max(1.0));
+        let stale = match self.layouts.get(&e.id) {
+            Some((t, lw, lh, _)) => t != &e.text || *lw != w || *lh != h,
+            None => true,
+        };
+        if stale {
+            let mut measure = |s: &str, size: f64| {
+                ctx.set_font(&format!("{size}px {}", crate::kinds::FONT_FAMILY));
+                ctx.measure_text(s)
+                    .map(|m| m.width())
+                    .unwrap_or(s.len() as f64 * size * 0.5)
+            };
+            let l = layout(&e.text, w, h, &mut measure);
+            self.layouts.insert(e.id.clone(), (e.text.clone(), w, h, l));
+        }
+        &self.layouts[&e.id].3
+    }
+
+    /// Forgets layouts of elements that no longer exist.
+    pub fn prune(&mut self, exists: impl Fn(&str) -> bool) {
+        if self.layouts.len() > 64 {
+            self.layouts.retain(|id, _| exists(id));
+        }
+    }
+}
+
 /// A laid-out text: the font size (board units) and its lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextLayout {
@@ -29,7 +75,12 @@ pub fn layout(text: &str, w: f64, h: f64, measure: &mut dyn FnMut(&str, f64) -> 
 }
 
 /// Wrapped lines, and whether a word had to be broken.
-fn wrap(text: &str, w: f64, size: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> (Vec<String>, bool) {
+fn wrap(
+    text: &str,
+    w: f64,
+    size: f64,
+    measure: &mut dyn FnMut(&str, f64) -> f64,
+) -> (Vec<String>, bool) {
     let mut broke = false;
     let mut out = Vec::new();
     for para in text.split('\n') {
@@ -100,8 +151,17 @@ mod tests {
     #[test]
     fn long_words_shrink_the_font_before_they_are_broken() {
         // "Herausforderungen" is 17 characters: 8.5 × size wide in `mono`.
-        let l = layout("Offen über Herausforderungen sprechen", 172.0, 172.0, &mut mono);
-        assert!(l.lines.iter().any(|s| s.contains("Herausforderungen")), "{:?}", l.lines);
+        let l = layout(
+            "Offen über Herausforderungen sprechen",
+            172.0,
+            172.0,
+            &mut mono,
+        );
+        assert!(
+            l.lines.iter().any(|s| s.contains("Herausforderungen")),
+            "{:?}",
+            l.lines
+        );
         assert!(l.size < MAX_FONT);
     }
 

@@ -84,7 +84,16 @@ impl Element {
     }
 
     pub fn contains(&self, x: f64, y: f64) -> bool {
-        x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
+        self.bounds().contains(x, y)
+    }
+
+    pub fn bounds(&self) -> crate::geometry::Rect {
+        crate::geometry::Rect {
+            x: self.x,
+            y: self.y,
+            w: self.w,
+            h: self.h,
+        }
     }
 
     /// Reads an element map. `None` (with a logged reason) only when it is not an

@@ -23,6 +23,8 @@ mod board;
 mod change;
 mod command;
 mod element;
+pub mod geometry;
+pub mod kinds;
 pub mod sync;
 mod text_splice;
 pub mod zindex;

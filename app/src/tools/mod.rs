@@ -3,6 +3,7 @@
 //! carries them out.
 
 pub mod select;
+pub mod shape;
 
 use crdt::Command;
 
@@ -54,9 +55,21 @@ impl Tool {
             .find(|t| t.shortcut().eq_ignore_ascii_case(key))
     }
 
+    /// The element kind this tool draws by dragging.
+    pub fn shape_kind(self) -> Option<crdt::Kind> {
+        match self {
+            Tool::Rect => Some(crdt::Kind::Rect),
+            Tool::Ellipse => Some(crdt::Kind::Ellipse),
+            _ => None,
+        }
+    }
+
     /// Built in this version; the others are shown disabled.
     pub fn available(self) -> bool {
-        matches!(self, Tool::Select | Tool::Hand | Tool::Note)
+        matches!(
+            self,
+            Tool::Select | Tool::Hand | Tool::Note | Tool::Text | Tool::Rect | Tool::Ellipse
+        )
     }
 }
 

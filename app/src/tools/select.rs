@@ -1,10 +1,12 @@
-//! The Select tool as a state machine: Idle → Pointing → Translating | Marquee → Idle.
+//! The Select tool as a state machine: Idle → Pointing → Translating | Marquee → Idle,
+//! and Idle → Resizing → Idle from one of the eight handles of a single selection.
 //!
 //! A drag writes `Move` commands at most every `WRITE_INTERVAL_MS` (≤ 30 updates/s,
 //! so peers see drags live without flooding them), and always once at the end; the
 //! whole drag is one undo step. Between writes the editor draws a local preview from
 //! `preview_offset`. Locked elements are never picked up for change.
 
+use crdt::geometry::{resize, Handle};
 use crdt::Command;
 
 use super::{Pointer, ToolEffect};
@@ -24,6 +26,8 @@ pub trait SceneQuery {
     fn is_locked(&self, id: &str) -> bool;
     /// Unlocked elements fully inside a board rectangle.
     fn inside(&mut self, r: &Rect) -> Vec<String>;
+    /// An element's bounding box and its resize rules.
+    fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)>;
 }
 
 /// Elements being dragged: id and top-left at drag start.
@@ -51,6 +55,17 @@ pub enum SelectState {
         current: Pointer,
         base: Vec<String>,
     },
+    Resizing {
+        id: String,
+        handle: Handle,
+        start: Pointer,
+        from: Rect,
+        to: Rect,
+        min: f64,
+        keep_aspect: bool,
+        last_write: f64,
+        written: Option<Rect>,
+    },
 }
 
 impl SelectState {
@@ -60,6 +75,7 @@ impl SelectState {
             SelectState::Pointing { .. } => "pointing",
             SelectState::Translating { .. } => "translating",
             SelectState::Marquee { .. } => "marquee",
+            SelectState::Resizing { .. } => "resizing",
         }
     }
 }
@@ -97,6 +113,14 @@ impl SelectTool {
         }
     }
 
+    /// The element being resized and its live box.
+    pub fn resize_preview(&self) -> Option<(&str, Rect)> {
+        match &self.state {
+            SelectState::Resizing { id, to, .. } => Some((id, *to)),
+            _ => None,
+        }
+    }
+
     /// The marquee rectangle in board units, while one is drawn.
     pub fn marquee(&self) -> Option<Rect> {
         match &self.state {
@@ -105,12 +129,36 @@ impl SelectTool {
         }
     }
 
+    /// `handle_reach`: how far from a handle (board units) a press still takes it.
     pub fn down(
         &mut self,
         p: Pointer,
         scene: &mut dyn SceneQuery,
         selection: &[String],
+        handle_reach: f64,
     ) -> Vec<ToolEffect> {
+        if let [id] = selection {
+            if let (Some((r, rules)), false) = (scene.bounds(id), scene.is_locked(id)) {
+                let near = |h: &Handle| {
+                    let (hx, hy) = h.position(&r);
+                    (hx - p.x).abs() <= handle_reach && (hy - p.y).abs() <= handle_reach
+                };
+                if let Some(handle) = Handle::ALL.into_iter().find(near) {
+                    self.state = SelectState::Resizing {
+                        id: id.clone(),
+                        handle,
+                        start: p,
+                        from: r,
+                        to: r,
+                        min: rules.min_size,
+                        keep_aspect: rules.keep_aspect,
+                        last_write: f64::NEG_INFINITY,
+                        written: None,
+                    };
+                    return vec![ToolEffect::BeginGesture];
+                }
+            }
+        }
         let hit = scene.hit(p.x, p.y);
         let mut out = Vec::new();
         match &hit {
@@ -198,6 +246,26 @@ impl SelectTool {
                     out.push(ToolEffect::Apply(moves(origins, *dx, *dy)));
                 }
             }
+            SelectState::Resizing {
+                id,
+                handle,
+                start,
+                from,
+                to,
+                min,
+                keep_aspect,
+                last_write,
+                written,
+            } => {
+                // Shift inverts the kind's proportion rule.
+                let aspect = *keep_aspect != p.shift;
+                *to = resize(from, *handle, p.x - start.x, p.y - start.y, aspect, *min);
+                if p.time - *last_write >= WRITE_INTERVAL_MS {
+                    *last_write = p.time;
+                    *written = Some(*to);
+                    out.push(ToolEffect::Apply(resize_command(id, to)));
+                }
+            }
             SelectState::Marquee {
                 start,
                 current,
@@ -239,6 +307,14 @@ impl SelectTool {
                 }
                 out.push(ToolEffect::EndGesture);
             }
+            SelectState::Resizing {
+                id, to, written, ..
+            } => {
+                if written != Some(to) {
+                    out.push(ToolEffect::Apply(resize_command(&id, &to)));
+                }
+                out.push(ToolEffect::EndGesture);
+            }
             // A click on a member of a multi-selection narrows it to that element.
             SelectState::Pointing {
                 hit: Some(id),
@@ -255,6 +331,16 @@ impl SelectTool {
     /// was written so far.
     pub fn cancel(&mut self) -> Vec<ToolEffect> {
         match std::mem::replace(&mut self.state, SelectState::Idle) {
+            SelectState::Resizing {
+                id, to, written, ..
+            } => {
+                let mut out = Vec::new();
+                if written != Some(to) {
+                    out.push(ToolEffect::Apply(resize_command(&id, &to)));
+                }
+                out.push(ToolEffect::EndGesture);
+                out
+            }
             SelectState::Translating {
                 origins,
                 dx,
@@ -281,6 +367,16 @@ impl SelectTool {
             ],
             _ => Vec::new(),
         }
+    }
+}
+
+fn resize_command(id: &str, r: &Rect) -> Command {
+    Command::Resize {
+        id: id.to_string(),
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
     }
 }
 
@@ -342,6 +438,12 @@ mod tests {
         fn is_locked(&self, id: &str) -> bool {
             self.els.iter().any(|(i, _, l)| i == id && *l)
         }
+        fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)> {
+            self.els
+                .iter()
+                .find(|(i, _, _)| i == id)
+                .map(|(_, r, _)| (*r, crdt::kinds::rules(&crdt::Kind::Rect)))
+        }
         fn inside(&mut self, q: &Rect) -> Vec<String> {
             self.els
                 .iter()
@@ -376,7 +478,7 @@ mod tests {
     fn a_click_selects_the_element_under_the_pointer() {
         let mut scene = FakeScene::with(&[("a", 0.0, 0.0, false), ("b", 50.0, 50.0, false)]);
         let mut tool = SelectTool::default();
-        let fx = tool.down(p(60.0, 60.0, 0.0), &mut scene, &[]);
+        let fx = tool.down(p(60.0, 60.0, 0.0), &mut scene, &[], 5.0);
         assert_eq!(fx, vec![ToolEffect::Select(vec!["b".into()])]);
         assert_eq!(tool.state.name(), "pointing");
         assert!(tool
@@ -389,7 +491,7 @@ mod tests {
     fn shift_click_adds_and_removes() {
         let mut scene = FakeScene::with(&[("a", 0.0, 0.0, false), ("b", 200.0, 0.0, false)]);
         let mut tool = SelectTool::default();
-        let fx = tool.down(shift(p(210.0, 10.0, 0.0)), &mut scene, &["a".into()]);
+        let fx = tool.down(shift(p(210.0, 10.0, 0.0)), &mut scene, &["a".into()], 5.0);
         assert_eq!(fx, vec![ToolEffect::Select(vec!["a".into(), "b".into()])]);
         tool.up(
             shift(p(210.0, 10.0, 1.0)),
@@ -400,6 +502,7 @@ mod tests {
             shift(p(10.0, 10.0, 2.0)),
             &mut scene,
             &["a".into(), "b".into()],
+            5.0,
         );
         assert_eq!(fx, vec![ToolEffect::Select(vec!["b".into()])]);
     }
@@ -408,7 +511,7 @@ mod tests {
     fn a_click_on_empty_board_clears_the_selection() {
         let mut scene = FakeScene::with(&[("a", 0.0, 0.0, false)]);
         let mut tool = SelectTool::default();
-        let fx = tool.down(p(500.0, 500.0, 0.0), &mut scene, &["a".into()]);
+        let fx = tool.down(p(500.0, 500.0, 0.0), &mut scene, &["a".into()], 5.0);
         assert_eq!(fx, vec![ToolEffect::Select(vec![])]);
     }
 
@@ -417,7 +520,7 @@ mod tests {
         let mut scene = FakeScene::with(&[("a", 0.0, 0.0, false), ("b", 200.0, 0.0, false)]);
         let mut tool = SelectTool::default();
         let sel = vec!["a".to_string(), "b".to_string()];
-        tool.down(p(10.0, 10.0, 0.0), &mut scene, &sel);
+        tool.down(p(10.0, 10.0, 0.0), &mut scene, &sel, 5.0);
         let mut effects = Vec::new();
         // One second of pointer moves at 120 Hz.
         for i in 1..=120 {
@@ -456,7 +559,7 @@ mod tests {
         let mut scene = FakeScene::with(&[("a", 0.0, 0.0, true)]);
         let mut tool = SelectTool::default();
         let sel = vec!["a".to_string()];
-        tool.down(p(10.0, 10.0, 0.0), &mut scene, &sel);
+        tool.down(p(10.0, 10.0, 0.0), &mut scene, &sel, 5.0);
         let fx = tool.moved(p(100.0, 100.0, 50.0), &mut scene, &sel);
         assert!(fx.is_empty());
         assert_eq!(tool.state.name(), "idle");
@@ -470,13 +573,69 @@ mod tests {
             ("c", 1000.0, 0.0, false),
         ]);
         let mut tool = SelectTool::default();
-        tool.down(p(-10.0, -10.0, 0.0), &mut scene, &[]);
+        tool.down(p(-10.0, -10.0, 0.0), &mut scene, &[], 5.0);
         let fx = tool.moved(p(400.0, 200.0, 10.0), &mut scene, &[]);
         assert_eq!(tool.state.name(), "marquee");
         assert_eq!(fx, vec![ToolEffect::Select(vec!["a".into(), "b".into()])]);
         assert!(tool.marquee().is_some());
         tool.up(p(400.0, 200.0, 20.0), &mut scene, &["a".into(), "b".into()]);
         assert_eq!(tool.state.name(), "idle");
+    }
+
+    #[test]
+    fn dragging_a_corner_handle_resizes_as_one_gesture() {
+        let mut scene = FakeScene::with(&[("a", 0.0, 0.0, false)]);
+        let mut tool = SelectTool::default();
+        let sel = vec!["a".to_string()];
+        // The south-east handle of a 100 × 100 box at the origin.
+        let fx = tool.down(p(101.0, 99.0, 0.0), &mut scene, &sel, 5.0);
+        assert_eq!(fx, vec![ToolEffect::BeginGesture]);
+        assert_eq!(tool.state.name(), "resizing");
+        let mut effects = Vec::new();
+        for i in 1..=10 {
+            effects.extend(tool.moved(
+                p(
+                    100.0 + 10.0 * i as f64,
+                    100.0 + 5.0 * i as f64,
+                    i as f64 * 50.0,
+                ),
+                &mut scene,
+                &sel,
+            ));
+        }
+        effects.extend(tool.up(p(200.0, 150.0, 600.0), &mut scene, &sel));
+        assert_eq!(effects.last(), Some(&ToolEffect::EndGesture));
+        let last = effects.iter().rev().find_map(|e| match e {
+            ToolEffect::Apply(c) => Some(c.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            last,
+            Some(Command::Resize {
+                id: "a".into(),
+                x: 0.0,
+                y: 0.0,
+                w: 199.0,
+                h: 151.0
+            })
+        );
+        assert_eq!(tool.state.name(), "idle");
+    }
+
+    #[test]
+    fn handles_of_locked_or_multiple_selections_do_not_resize() {
+        let mut scene = FakeScene::with(&[("a", 0.0, 0.0, true), ("b", 300.0, 0.0, false)]);
+        let mut tool = SelectTool::default();
+        tool.down(p(100.0, 100.0, 0.0), &mut scene, &["a".to_string()], 5.0);
+        assert_ne!(tool.state.name(), "resizing");
+        let mut tool = SelectTool::default();
+        tool.down(
+            p(400.0, 100.0, 0.0),
+            &mut scene,
+            &["a".to_string(), "b".to_string()],
+            5.0,
+        );
+        assert_ne!(tool.state.name(), "resizing");
     }
 
     #[test]

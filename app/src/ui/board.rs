@@ -42,6 +42,27 @@ fn resize_canvas(canvas: &HtmlCanvasElement, board: &HtmlElement) {
     schedule_frame();
 }
 
+thread_local! {
+    static MEASURE: Option<web_sys::CanvasRenderingContext2d> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+}
+
+/// Width of `s` in the free-text font, in board units.
+fn measure_text(s: &str) -> f64 {
+    use crate::kinds::{text::FONT_SIZE, FONT_FAMILY};
+    MEASURE.with(|m| match m {
+        Some(ctx) => {
+            ctx.set_font(&format!("{FONT_SIZE}px {FONT_FAMILY}"));
+            ctx.measure_text(s).map(|m| m.width()).unwrap_or(0.0)
+        }
+        None => s.chars().count() as f64 * FONT_SIZE * 0.55,
+    })
+}
+
 /// Two-finger pinch and pan on touch screens.
 #[derive(Default)]
 struct Touches {
@@ -110,7 +131,14 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
             .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
         {
             let text = ta.value();
-            with_editor(|ed| ed.input_text(&text));
+            with_editor(|ed| {
+                if ed.editing_kind() == Some(crdt::Kind::Text) {
+                    let (w, h) = crate::kinds::text::auto_size(&text, &mut measure_text);
+                    ed.input_text_sized(&text, w, h);
+                } else {
+                    ed.input_text(&text);
+                }
+            });
             after_input();
         }
     };
@@ -127,6 +155,21 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
     let overlay_style = move || {
         ui.editing.with(|e| {
             e.as_ref().map(|b| {
+                if b.free_text {
+                    use crate::kinds::text::{FONT_SIZE, PAD};
+                    return format!(
+                        "left:{}px;top:{}px;width:{}px;height:{}px;font-size:{}px;padding:{}px;\
+                         background:transparent;color:{};text-align:left;white-space:pre;min-width:{}px",
+                        b.left,
+                        b.top,
+                        b.width + 24.0 * b.zoom,
+                        b.height,
+                        FONT_SIZE * b.zoom,
+                        PAD * b.zoom,
+                        crate::palette::ink(&b.color),
+                        b.width,
+                    );
+                }
                 format!(
                     "left:{}px;top:{}px;width:{}px;height:{}px;font-size:{}px;padding:{}px;background:{};color:{}",
                     b.left,

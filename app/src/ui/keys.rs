@@ -23,6 +23,7 @@ pub enum Shortcut {
     Tool(Tool),
     Front,
     Back,
+    KeepTool,
 }
 
 /// Key → shortcut. `code` is the physical key (layout-independent for digits).
@@ -47,6 +48,7 @@ pub fn lookup(key: &str, code: &str, ctrl: bool, shift: bool, alt: bool) -> Opti
         (false, _, "arrowright", _) => Shortcut::Nudge(step, 0.0),
         (false, _, "arrowup", _) => Shortcut::Nudge(0.0, -step),
         (false, _, "arrowdown", _) => Shortcut::Nudge(0.0, step),
+        (false, false, "q", _) => Shortcut::KeepTool,
         (false, false, k, _) if k.len() == 1 => Shortcut::Tool(Tool::from_key(k)?),
         _ => return None,
     })
@@ -76,6 +78,7 @@ fn run(s: Shortcut, ed: &mut Editor) {
         Shortcut::Tool(t) => ed.set_tool(t),
         Shortcut::Front => ed.reorder_selection(crdt::Layer::Front),
         Shortcut::Back => ed.reorder_selection(crdt::Layer::Back),
+        Shortcut::KeepTool => ed.keep_tool = !ed.keep_tool,
     }
 }
 

@@ -16,14 +16,14 @@ use crate::state::Ui;
 /// What the address bar asked for.
 #[derive(Clone)]
 pub enum Route {
-    Board(Ui),
+    Board(Box<Ui>),
     BrokenLink { lang: Lang, reason: String },
 }
 
 #[component]
 pub fn App(route: Route) -> impl IntoView {
     match route {
-        Route::Board(ui) => view! { <BoardPage ui=ui/> }.into_any(),
+        Route::Board(ui) => view! { <BoardPage ui=*ui/> }.into_any(),
         Route::BrokenLink { lang, reason } => {
             view! { <BrokenLink lang=lang reason=reason/> }.into_any()
         }

@@ -83,6 +83,20 @@ pub fn Toolbar(ui: Ui) -> impl IntoView {
     view! {
         <div class="toolbar" role="toolbar" aria-label=t(lang, Msg::Tools)>
             {buttons}
+            <hr aria-hidden="true"/>
+            <button
+                class="tool"
+                aria-label=t(lang, Msg::KeepTool)
+                title=format!("{} (Q)", t(lang, Msg::KeepTool))
+                aria-keyshortcuts="Q"
+                aria-pressed=move || if ui.keep_tool.get() { "true" } else { "false" }
+                on:click=move |_| {
+                    with_editor(|ed| ed.keep_tool = !ed.keep_tool);
+                    after_input();
+                }
+            >
+                {svg_icon("M8 11V7a4 4 0 0 1 8 0v4M6 11h12v9H6z")}
+            </button>
         </div>
     }
 }
