@@ -110,6 +110,9 @@ pub fn start() {
 
     window_event_listener(leptos::ev::keydown, keys::on_keydown);
     window_event_listener(leptos::ev::keyup, keys::on_keyup);
+    window_event_listener(leptos::ev::copy, |ev| keys::on_copy(ev, false));
+    window_event_listener(leptos::ev::cut, |ev| keys::on_copy(ev, true));
+    window_event_listener(leptos::ev::paste, keys::on_paste);
     // Opening another board from the home view changes only the fragment: start fresh.
     window_event_listener(leptos::ev::hashchange, |_| {
         if let Some(w) = web_sys::window() {

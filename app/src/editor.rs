@@ -427,6 +427,60 @@ impl Editor {
         }
     }
 
+    /// The selection in the clipboard format (paint order), if anything is selected.
+    pub fn copy_selection(&mut self) -> Option<String> {
+        let chosen: std::collections::HashSet<&String> = self.selection.iter().collect();
+        let ordered = self.scene.ordered();
+        let els: Vec<&crdt::Element> = ordered
+            .into_iter()
+            .filter(|e| chosen.contains(&e.id))
+            .collect();
+        (!els.is_empty()).then(|| crate::clipboard::encode(&els))
+    }
+
+    pub fn cut_selection(&mut self) -> Option<String> {
+        let text = self.copy_selection()?;
+        self.delete_selection();
+        Some(text)
+    }
+
+    /// Pastes clipboard text at the viewport centre, as one undo step, and selects it.
+    pub fn paste_text(&mut self, text: &str) {
+        let (w, h) = self.viewport;
+        let (cx, cy) = self.camera.to_board(w / 2.0, h / 2.0);
+        if let Some(items) = crate::clipboard::paste(text, cx, cy) {
+            self.commit_text();
+            let ids = items.iter().map(|e| e.id.clone()).collect();
+            self.apply(Command::Create(items));
+            self.set_selection(ids);
+            self.tool = Tool::Select;
+        }
+    }
+
+    /// Copies of the selection, 20 units down and right, selected (Ctrl+D).
+    pub fn duplicate_selection(&mut self) {
+        if let Some(text) = self.copy_selection() {
+            let Some(bounds) = self
+                .selection
+                .iter()
+                .filter_map(|id| self.scene.get(id))
+                .map(|e| e.bounds())
+                .reduce(|a, b| a.union(&b))
+            else {
+                return;
+            };
+            let (cx, cy) = (
+                bounds.x + bounds.w / 2.0 + 20.0,
+                bounds.y + bounds.h / 2.0 + 20.0,
+            );
+            if let Some(items) = crate::clipboard::paste(&text, cx, cy) {
+                let ids = items.iter().map(|e| e.id.clone()).collect();
+                self.apply(Command::Create(items));
+                self.set_selection(ids);
+            }
+        }
+    }
+
     pub fn select_all(&mut self) {
         let ids = self.scene.ordered().iter().map(|e| e.id.clone()).collect();
         self.set_selection(ids);
@@ -603,6 +657,39 @@ mod tests {
         let mut ed = Editor::new(Board::new(1));
         ed.set_tool(Tool::Pen);
         assert_eq!(ed.tool, Tool::Select);
+    }
+
+    #[test]
+    fn copy_paste_and_duplicate_make_new_elements_in_one_step_each() {
+        let mut ed = Editor::new(Board::new(1));
+        let a = ed.create_note_at(0.0, 0.0);
+        ed.input_text("Eins");
+        ed.commit_text();
+        let text = ed.copy_selection().unwrap();
+        ed.paste_text(&text);
+        assert_eq!(ed.scene.len(), 2);
+        assert_ne!(ed.selection, vec![a.clone()]);
+        ed.duplicate_selection();
+        assert_eq!(ed.scene.len(), 3);
+        let copy = ed.scene.get(&ed.selection[0]).unwrap().clone();
+        assert_eq!(copy.text, "Eins");
+        ed.undo();
+        assert_eq!(ed.scene.len(), 2);
+        ed.set_selection(vec![a.clone()]);
+        let cut = ed.cut_selection().unwrap();
+        assert!(ed.scene.get(&a).is_none());
+        assert!(cut.contains("Eins"));
+    }
+
+    #[test]
+    fn pasting_a_list_of_130_lines_makes_130_notes_in_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        let list: String = (1..=130).map(|i| format!("Maßnahme {i}\n")).collect();
+        ed.paste_text(&list);
+        assert_eq!(ed.scene.len(), 130);
+        assert_eq!(ed.selection.len(), 130);
+        ed.undo();
+        assert_eq!(ed.scene.len(), 0);
     }
 
     #[test]

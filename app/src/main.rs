@@ -7,6 +7,7 @@
 
 mod boot;
 mod camera;
+mod clipboard;
 mod editor;
 mod hooks;
 mod i18n;

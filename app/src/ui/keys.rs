@@ -24,6 +24,7 @@ pub enum Shortcut {
     Front,
     Back,
     KeepTool,
+    Duplicate,
 }
 
 /// Key → shortcut. `code` is the physical key (layout-independent for digits).
@@ -37,6 +38,7 @@ pub fn lookup(key: &str, code: &str, ctrl: bool, shift: bool, alt: bool) -> Opti
         (true, false, "z", _) => Shortcut::Undo,
         (true, true, "z", _) | (true, false, "y", _) => Shortcut::Redo,
         (true, false, "a", _) => Shortcut::SelectAll,
+        (true, false, "d", _) => Shortcut::Duplicate,
         (true, true, _, "BracketRight") => Shortcut::Front,
         (true, true, _, "BracketLeft") => Shortcut::Back,
         (false, true, _, "Digit1") => Shortcut::ZoomToFit,
@@ -79,6 +81,7 @@ fn run(s: Shortcut, ed: &mut Editor) {
         Shortcut::Front => ed.reorder_selection(crdt::Layer::Front),
         Shortcut::Back => ed.reorder_selection(crdt::Layer::Back),
         Shortcut::KeepTool => ed.keep_tool = !ed.keep_tool,
+        Shortcut::Duplicate => ed.duplicate_selection(),
     }
 }
 
@@ -120,6 +123,52 @@ pub fn on_keydown(ev: KeyboardEvent) {
     ev.prevent_default();
     with_editor(|ed| run(shortcut, ed));
     after_input();
+}
+
+/// Copy and cut of the selection through the system clipboard (the browser's copy and
+/// cut events, so no permission prompt), unless a text field has the focus.
+pub fn on_copy(ev: web_sys::ClipboardEvent, cut: bool) {
+    if from_clipboard_field(&ev) {
+        return;
+    }
+    let text = with_editor(|ed| {
+        if cut {
+            ed.cut_selection()
+        } else {
+            ed.copy_selection()
+        }
+    })
+    .flatten();
+    if let (Some(text), Some(data)) = (text, ev.clipboard_data()) {
+        if data.set_data("text/plain", &text).is_ok() {
+            ev.prevent_default();
+        }
+        after_input();
+    }
+}
+
+/// Paste: Lernraum elements, or one note per line of plain text.
+pub fn on_paste(ev: web_sys::ClipboardEvent) {
+    if from_clipboard_field(&ev) {
+        return;
+    }
+    let Some(text) = ev
+        .clipboard_data()
+        .and_then(|d| d.get_data("text/plain").ok())
+    else {
+        return;
+    };
+    ev.prevent_default();
+    with_editor(|ed| ed.paste_text(&text));
+    after_input();
+}
+
+fn from_clipboard_field(ev: &web_sys::ClipboardEvent) -> bool {
+    let el = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
+    el.is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        matches!(tag.as_str(), "input" | "textarea") || el.is_content_editable()
+    })
 }
 
 pub fn on_keyup(ev: KeyboardEvent) {
@@ -175,7 +224,15 @@ mod tests {
             lookup("h", "KeyH", false, false, false),
             Some(Shortcut::Tool(Tool::Hand))
         );
-        assert_eq!(lookup("q", "KeyQ", false, false, false), None);
+        assert_eq!(
+            lookup("q", "KeyQ", false, false, false),
+            Some(Shortcut::KeepTool)
+        );
+        assert_eq!(
+            lookup("d", "KeyD", true, false, false),
+            Some(Shortcut::Duplicate)
+        );
+        assert_eq!(lookup("x", "KeyX", false, false, false), None);
         assert_eq!(lookup("n", "KeyN", false, false, true), None);
     }
 }
