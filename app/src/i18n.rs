@@ -84,6 +84,12 @@ pub enum Msg {
     SelectionActions,
     ServerCanRead,
     KeepTool,
+    Actions,
+    Cut,
+    Copy,
+    Paste,
+    Duplicate,
+    SelectAll,
     BackToBoard,
 }
 
@@ -146,6 +152,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         BackToBoard => ("Zurück zum Board", "Back to the board"),
         SelectionActions => ("Auswahl", "Selection"),
         KeepTool => ("Werkzeug beibehalten", "Keep tool active"),
+        Actions => ("Aktionen", "Actions"),
+        Cut => ("Ausschneiden", "Cut"),
+        Copy => ("Kopieren", "Copy"),
+        Paste => ("Einfügen", "Paste"),
+        Duplicate => ("Duplizieren", "Duplicate"),
+        SelectAll => ("Alles auswählen", "Select all"),
         ServerCanRead => (
             "Über Server: Der Server kann dieses Board lesen.",
             "Via server: the server can read this board.",

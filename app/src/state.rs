@@ -88,6 +88,8 @@ pub struct Ui {
     pub zoom: RwSignal<f64>,
     pub notice: RwSignal<Option<String>>,
     pub show_home: RwSignal<bool>,
+    /// The context menu is open at this point (CSS px, page).
+    pub menu: RwSignal<Option<(f64, f64)>>,
     pub ready: RwSignal<bool>,
     /// The board syncs through a y-websocket server, which can read it.
     pub server_note: RwSignal<bool>,
@@ -109,6 +111,7 @@ impl Ui {
             zoom: RwSignal::new(1.0),
             notice: RwSignal::new(None),
             show_home: RwSignal::new(false),
+            menu: RwSignal::new(None),
             ready: RwSignal::new(false),
             server_note: RwSignal::new(false),
         }

@@ -63,10 +63,31 @@ fn measure_text(s: &str) -> f64 {
     })
 }
 
+/// Opens the context menu for what is under `p`: an unselected element there becomes
+/// the selection first, as in every desktop app.
+fn open_menu_at(ui: Ui, p: Pointer, client_x: f64, client_y: f64) {
+    with_editor(|ed| {
+        ed.pointer_cancel();
+        if let Some(id) = ed.scene.hit(p.x, p.y) {
+            if !ed.selection.contains(&id) {
+                ed.set_selection(vec![id]);
+            }
+        }
+    });
+    after_input();
+    ui.menu.set(Some((client_x, client_y)));
+}
+
+/// Milliseconds a still finger must rest to open the context menu.
+const LONG_PRESS_MS: u64 = 550;
+
 /// Two-finger pinch and pan on touch screens.
 #[derive(Default)]
 struct Touches {
     points: Vec<(i32, f64, f64)>,
+    /// Where a single finger went down, and the press number, for long press.
+    press: Option<(u32, f64, f64)>,
+    presses: u32,
 }
 
 impl Touches {
@@ -229,11 +250,28 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 let _ = board.focus();
                 if ev.pointer_type() == "touch" {
                     let mut t = touches_down.borrow_mut();
-                    t.points.push((ev.pointer_id(), ev.client_x() as f64, ev.client_y() as f64));
+                    let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+                    t.points.push((ev.pointer_id(), cx, cy));
                     if t.points.len() >= 2 {
+                        t.press = None;
                         with_editor(|ed| ed.pointer_cancel());
                         return;
                     }
+                    t.presses += 1;
+                    let press = t.presses;
+                    t.press = Some((press, cx, cy));
+                    let touches = touches_down.clone();
+                    let p = pointer(&ev, &board);
+                    set_timeout(
+                        move || {
+                            let still = touches.borrow().press.is_some_and(|(n, _, _)| n == press);
+                            if still {
+                                touches.borrow_mut().press = None;
+                                open_menu_at(ui, p, cx, cy);
+                            }
+                        },
+                        std::time::Duration::from_millis(LONG_PRESS_MS),
+                    );
                 }
                 let _ = board.set_pointer_capture(ev.pointer_id());
                 let p = pointer(&ev, &board);
@@ -245,6 +283,12 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 let board: HtmlElement = board.into();
                 if ev.pointer_type() == "touch" {
                     let mut t = touches_move.borrow_mut();
+                    // A finger that moves is not a long press.
+                    if let Some((_, x0, y0)) = t.press {
+                        if (ev.client_x() as f64 - x0).hypot(ev.client_y() as f64 - y0) > 8.0 {
+                            t.press = None;
+                        }
+                    }
                     if t.points.len() >= 2 {
                         let before = t.centre_and_spread();
                         for pt in t.points.iter_mut() {
@@ -277,7 +321,11 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 schedule_frame();
             }
             on:pointerup=move |ev: PointerEvent| {
-                touches_up.borrow_mut().points.retain(|p| p.0 != ev.pointer_id());
+                {
+                    let mut t = touches_up.borrow_mut();
+                    t.points.retain(|p| p.0 != ev.pointer_id());
+                    t.press = None;
+                }
                 let Some(board) = board_ref.get_untracked() else { return };
                 let board: HtmlElement = board.into();
                 let p = pointer(&ev, &board);
@@ -315,7 +363,13 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 with_editor(|ed| ed.wheel(sx, sy, dx, dy, zoom));
                 after_input();
             }
-            on:contextmenu=move |ev: web_sys::MouseEvent| ev.prevent_default()
+            on:contextmenu=move |ev: web_sys::MouseEvent| {
+                ev.prevent_default();
+                let Some(board) = board_ref.get_untracked() else { return };
+                let board: HtmlElement = board.into();
+                let p = pointer(&ev, &board);
+                open_menu_at(ui, p, ev.client_x() as f64, ev.client_y() as f64);
+            }
         >
             <canvas aria-hidden="true" node_ref=canvas_ref></canvas>
             {move || {

@@ -5,6 +5,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::editor::Editor;
+use leptos::prelude::Set;
+
 use crate::state::{after_input, with_editor};
 use crate::tools::Tool;
 
@@ -103,6 +105,11 @@ pub fn on_keydown(ev: KeyboardEvent) {
         return;
     }
     let ctrl = ev.ctrl_key() || ev.meta_key();
+    if ev.key() == "ContextMenu" || (ev.key() == "F10" && ev.shift_key()) {
+        ev.prevent_default();
+        open_menu_from_keyboard();
+        return;
+    }
     if ev.key() == " " && !activates {
         with_editor(|ed| ed.space_held = true);
         ev.prevent_default();
@@ -169,6 +176,34 @@ fn from_clipboard_field(ev: &web_sys::ClipboardEvent) -> bool {
         let tag = el.tag_name().to_ascii_lowercase();
         matches!(tag.as_str(), "input" | "textarea") || el.is_content_editable()
     })
+}
+
+/// The context menu at the selection (or the view centre), for keyboard users.
+fn open_menu_from_keyboard() {
+    let Some(ui) = crate::state::ui() else { return };
+    let at = with_editor(|ed| {
+        let sel = ed
+            .selection
+            .iter()
+            .filter_map(|id| ed.scene.get(id))
+            .map(|e| e.bounds())
+            .reduce(|a, b| a.union(&b));
+        match sel {
+            Some(r) => ed.camera.to_screen(r.x + r.w / 2.0, r.y + r.h / 2.0),
+            None => (ed.viewport.0 / 2.0, ed.viewport.1 / 2.0),
+        }
+    });
+    let origin = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".board").ok().flatten())
+        .map(|b| {
+            let r = b.get_bounding_client_rect();
+            (r.left(), r.top())
+        })
+        .unwrap_or((0.0, 0.0));
+    if let Some((x, y)) = at {
+        ui.menu.set(Some((x + origin.0, y + origin.1)));
+    }
 }
 
 pub fn on_keyup(ev: KeyboardEvent) {

@@ -4,6 +4,7 @@
 pub mod board;
 pub mod home;
 pub mod keys;
+pub mod menu;
 pub mod outline;
 pub mod panels;
 pub mod toolbar;
@@ -56,6 +57,7 @@ fn BoardPage(ui: Ui) -> impl IntoView {
             <outline::Outline ui=ui/>
             <home::Home ui=ui/>
             <panels::Notice ui=ui/>
+            <menu::ContextMenu ui=ui/>
         </div>
     }
 }
