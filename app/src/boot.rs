@@ -97,7 +97,9 @@ pub fn start() {
             log::error!("could not initialise the board: {e}");
         }
     }
-    install_editor(Editor::new(board));
+    let mut editor = Editor::new(board);
+    editor.frame_title = t(lang, Msg::Frame).to_string();
+    install_editor(editor);
     LINK.with(|l| *l.borrow_mut() = Some(link.clone()));
     let ui = Ui::new(lang);
     install_ui(ui);

@@ -24,6 +24,8 @@ pub struct Editor {
     pub shape: ShapeTool,
     /// Keep the drawing tool after creating an element ("keep tool active").
     pub keep_tool: bool,
+    /// Title of a new frame (in the UI language).
+    pub frame_title: String,
     pub selection: Vec<String>,
     /// The element whose text editor is open.
     pub editing: Option<String>,
@@ -42,6 +44,12 @@ impl SceneQuery for Scene {
     }
     fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)> {
         self.get(id).map(|e| (e.bounds(), rules(&e.kind)))
+    }
+    fn followers(&self, id: &str) -> Vec<String> {
+        match self.get(id) {
+            Some(e) if e.kind == Kind::Frame => self.children(id),
+            _ => Vec::new(),
+        }
     }
     fn origin(&self, id: &str) -> Option<(f64, f64)> {
         self.get(id).map(|e| (e.x, e.y))
@@ -77,6 +85,7 @@ impl Editor {
             select: SelectTool::default(),
             shape: ShapeTool::default(),
             keep_tool: false,
+            frame_title: "Frame".to_string(),
             selection: Vec::new(),
             editing: None,
             content_version: 0,
@@ -199,9 +208,21 @@ impl Editor {
         }
         if self.shape.preview().is_some() {
             let color = self.new_color();
-            if let Some(el) = self.shape.up(p, &color) {
+            if let Some(mut el) = self.shape.up(p, &color) {
                 let id = el.id.clone();
+                let frame = el.kind == Kind::Frame;
+                if frame {
+                    el.text = self.frame_title.clone();
+                }
+                let area = el_rect(&el);
+                self.board.begin_gesture();
                 self.apply(Command::Create(vec![el]));
+                if frame {
+                    self.adopt(&id, &area);
+                } else {
+                    self.reparent(std::slice::from_ref(&id));
+                }
+                self.board.end_gesture();
                 self.set_selection(vec![id]);
                 if !self.keep_tool {
                     self.tool = Tool::Select;
@@ -212,8 +233,24 @@ impl Editor {
         }
         if self.tool == Tool::Select {
             let sel = self.selection.clone();
-            let fx = self.select.up(p, &mut self.scene, &sel);
+            let moved: Vec<String> = self
+                .select
+                .preview_offset()
+                .map(|(o, _, _)| o.iter().map(|(id, _, _)| id.clone()).collect())
+                .unwrap_or_default();
+            let mut fx = self.select.up(p, &mut self.scene, &sel);
+            // Elements dropped into or out of a frame change parent in the same step.
+            let end = fx.last() == Some(&ToolEffect::EndGesture);
+            if end {
+                fx.pop();
+            }
             self.run(fx);
+            if !moved.is_empty() {
+                self.reparent(&moved);
+            }
+            if end {
+                self.board.end_gesture();
+            }
         }
     }
 
@@ -245,11 +282,51 @@ impl Editor {
         let id = note.id.clone();
         self.board.begin_gesture();
         self.apply(Command::Create(vec![note]));
+        self.reparent(std::slice::from_ref(&id));
         self.set_selection(vec![id.clone()]);
         self.editing = Some(id.clone());
         self.tool = Tool::Select;
         self.view_version += 1;
         id
+    }
+
+    /// Puts each element (frames aside) into the frame that holds its centre, or out
+    /// of any frame; one command per new parent.
+    fn reparent(&mut self, ids: &[String]) {
+        let mut changes: HashMap<Option<String>, Vec<String>> = HashMap::new();
+        for id in ids {
+            let Some(e) = self.scene.get(id) else {
+                continue;
+            };
+            if e.kind == Kind::Frame {
+                continue;
+            }
+            let (r, current) = (e.bounds(), e.parent.clone());
+            let frame = self.scene.frame_at(&r, id);
+            if frame != current {
+                changes.entry(frame).or_default().push(id.clone());
+            }
+        }
+        for (parent, ids) in changes {
+            self.apply(Command::SetParent { ids, parent });
+        }
+    }
+
+    /// A new frame takes in the elements lying entirely inside it.
+    fn adopt(&mut self, frame: &str, area: &Rect) {
+        let inside: Vec<String> = self
+            .scene
+            .query(area)
+            .into_iter()
+            .filter(|e| e.id != frame && e.kind != Kind::Frame && area.encloses(&e.bounds()))
+            .map(|e| e.id.clone())
+            .collect();
+        if !inside.is_empty() {
+            self.apply(Command::SetParent {
+                ids: inside,
+                parent: Some(frame.to_string()),
+            });
+        }
     }
 
     /// Creates a free text element with its top-left near the point and opens its
@@ -272,6 +349,7 @@ impl Editor {
         let id = el.id.clone();
         self.board.begin_gesture();
         self.apply(Command::Create(vec![el]));
+        self.reparent(std::slice::from_ref(&id));
         self.set_selection(vec![id.clone()]);
         self.editing = Some(id.clone());
         if !self.keep_tool {
@@ -457,6 +535,31 @@ impl Editor {
         }
     }
 
+    /// Inserts a template centred in the view as one undo step, selects it and zooms
+    /// so all of it is visible.
+    pub fn insert_template(&mut self, t: crate::templates::Template, lang: crate::i18n::Lang) {
+        let (w, h) = self.viewport;
+        let (cx, cy) = self.camera.to_board(w / 2.0, h / 2.0);
+        let items = crate::templates::build(t, lang, cx, cy);
+        let Some(area) = items.iter().map(el_rect).reduce(|a, b| a.union(&b)) else {
+            return;
+        };
+        self.commit_text();
+        let ids = items.iter().map(|e| e.id.clone()).collect();
+        self.apply(Command::Create(items));
+        self.set_selection(ids);
+        self.tool = Tool::Select;
+        // Frame titles sit above the frames: leave them room.
+        let title = crate::kinds::frame::TITLE_BAR;
+        let area = Rect {
+            y: area.y - title,
+            h: area.h + title,
+            ..area
+        };
+        self.camera.fit(area, w, h);
+        self.view_version += 1;
+    }
+
     /// Copies of the selection, 20 units down and right, selected (Ctrl+D).
     pub fn duplicate_selection(&mut self) {
         if let Some(text) = self.copy_selection() {
@@ -546,6 +649,15 @@ impl Editor {
                 self.view_version += 1;
             }
         }
+    }
+}
+
+fn el_rect(e: &NewElement) -> Rect {
+    Rect {
+        x: e.x,
+        y: e.y,
+        w: e.w,
+        h: e.h,
     }
 }
 
@@ -657,6 +769,93 @@ mod tests {
         let mut ed = Editor::new(Board::new(1));
         ed.set_tool(Tool::Pen);
         assert_eq!(ed.tool, Tool::Select);
+    }
+
+    fn drag(ed: &mut Editor, from: (f64, f64), to: (f64, f64)) {
+        ed.pointer_down(at(ed, from.0, from.1, 0.0), 0);
+        for i in 1..=8 {
+            let f = i as f64 / 8.0;
+            let p = at(
+                ed,
+                from.0 + (to.0 - from.0) * f,
+                from.1 + (to.1 - from.1) * f,
+                i as f64 * 40.0,
+            );
+            ed.pointer_move(p);
+        }
+        ed.pointer_up(at(ed, to.0, to.1, 400.0));
+    }
+
+    #[test]
+    fn a_frame_takes_in_what_it_encloses_and_moves_it_along() {
+        let mut ed = Editor::new(Board::new(1));
+        let inside = ed.create_note_at(300.0, 300.0);
+        ed.commit_text();
+        let outside = ed.create_note_at(2000.0, 300.0);
+        ed.commit_text();
+        ed.set_tool(Tool::Frame);
+        drag(&mut ed, (0.0, 0.0), (800.0, 600.0));
+        let frame = ed.selection[0].clone();
+        assert_eq!(ed.scene.get(&frame).unwrap().kind, Kind::Frame);
+        assert_eq!(
+            ed.scene.get(&inside).unwrap().parent.as_deref(),
+            Some(frame.as_str())
+        );
+        assert_eq!(ed.scene.get(&outside).unwrap().parent, None);
+        // Moving the frame by its title moves its child.
+        drag(&mut ed, (100.0, -10.0), (200.0, 90.0));
+        let e = ed.scene.get(&inside).unwrap();
+        assert_eq!((e.x, e.y), (300.0, 300.0));
+        // Dropping the other note inside makes it a child; dragging it out frees it.
+        drag(&mut ed, (2000.0, 300.0), (500.0, 400.0));
+        assert_eq!(
+            ed.scene.get(&outside).unwrap().parent.as_deref(),
+            Some(frame.as_str())
+        );
+        drag(&mut ed, (500.0, 400.0), (3000.0, 400.0));
+        assert_eq!(ed.scene.get(&outside).unwrap().parent, None);
+        // Undo of the last drag puts it back into the frame in one step.
+        ed.undo();
+        assert_eq!(
+            ed.scene.get(&outside).unwrap().parent.as_deref(),
+            Some(frame.as_str())
+        );
+    }
+
+    #[test]
+    fn a_click_inside_a_frame_does_not_select_the_frame() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Frame);
+        drag(&mut ed, (0.0, 0.0), (800.0, 600.0));
+        ed.set_selection(Vec::new());
+        ed.pointer_down(at(&ed, 400.0, 300.0, 0.0), 0);
+        ed.pointer_up(at(&ed, 400.0, 300.0, 10.0));
+        assert!(ed.selection.is_empty());
+        ed.pointer_down(at(&ed, 50.0, -10.0, 20.0), 0);
+        ed.pointer_up(at(&ed, 50.0, -10.0, 30.0));
+        assert_eq!(ed.selection.len(), 1);
+    }
+
+    #[test]
+    fn a_template_is_inserted_in_view_as_one_undo_step() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.insert_template(
+            crate::templates::Template::TeamAgreement,
+            crate::i18n::Lang::De,
+        );
+        assert!(ed.scene.len() >= 7);
+        assert_eq!(ed.selection.len(), ed.scene.len());
+        let frames = ed
+            .scene
+            .ordered()
+            .iter()
+            .filter(|e| e.kind == Kind::Frame)
+            .count();
+        assert_eq!(frames, 2);
+        let v = ed.camera.visible(ed.viewport.0, ed.viewport.1);
+        assert!(v.encloses(&ed.scene.content_bounds().unwrap()));
+        ed.undo();
+        assert_eq!(ed.scene.len(), 0);
     }
 
     #[test]

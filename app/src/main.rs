@@ -20,6 +20,7 @@ mod room;
 mod scene;
 mod state;
 mod store;
+mod templates;
 mod text_layout;
 mod tools;
 mod ui;

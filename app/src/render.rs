@@ -45,7 +45,12 @@ impl Renderer {
             texts: &mut self.texts,
             editing: false,
         };
-        for e in editor.scene.query(&view) {
+        // Frames first, so they lie below everything, including their children.
+        let visible = editor.scene.query(&view);
+        let (frames, others): (Vec<_>, Vec<_>) = visible
+            .into_iter()
+            .partition(|e| e.kind == crdt::Kind::Frame);
+        for e in frames.into_iter().chain(others) {
             paint.editing = editing.as_deref() == Some(e.id.as_str());
             match previews.get(&e.id) {
                 Some(r) => {

@@ -193,19 +193,52 @@ impl Scene {
             .collect()
     }
 
-    /// The topmost element at a board point.
+    /// The topmost element at a board point; frames (drawn below everything) only
+    /// when nothing else is there. The probe reaches frame titles above the frame.
     pub fn hit(&mut self, x: f64, y: f64) -> Option<String> {
+        let reach = crate::kinds::frame::TITLE_BAR;
         let probe = Rect {
             x,
             y,
+            w: 0.0,
+            h: reach,
+        };
+        let hits: Vec<&Element> = self
+            .query(&probe)
+            .into_iter()
+            .rev()
+            .filter(|e| crate::kinds::hit(e, x, y, 0.0))
+            .collect();
+        hits.iter()
+            .find(|e| e.kind != crdt::Kind::Frame)
+            .or_else(|| hits.first())
+            .map(|e| e.id.clone())
+    }
+
+    /// The frame a box belongs to: the topmost frame that contains its centre (never
+    /// `exclude` itself).
+    pub fn frame_at(&mut self, r: &Rect, exclude: &str) -> Option<String> {
+        let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        let probe = Rect {
+            x: cx,
+            y: cy,
             w: 0.0,
             h: 0.0,
         };
         self.query(&probe)
             .into_iter()
             .rev()
-            .find(|e| crate::kinds::hit(e, x, y, 0.0))
+            .find(|e| e.kind == crdt::Kind::Frame && e.id != exclude && e.contains(cx, cy))
             .map(|e| e.id.clone())
+    }
+
+    /// The elements whose parent is `frame`.
+    pub fn children(&self, frame: &str) -> Vec<String> {
+        self.by_id
+            .values()
+            .filter(|e| e.parent.as_deref() == Some(frame))
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     /// The bounding box of everything, if anything.

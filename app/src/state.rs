@@ -55,6 +55,8 @@ pub fn set_after_change(f: impl Fn() + 'static) {
 pub struct OutlineItem {
     pub id: String,
     pub label: String,
+    /// The frame this element belongs to, if that frame exists.
+    pub parent: Option<String>,
 }
 
 /// Where the text editor overlay sits (CSS px, relative to the board).
@@ -88,6 +90,8 @@ pub struct Ui {
     pub zoom: RwSignal<f64>,
     pub notice: RwSignal<Option<String>>,
     pub show_home: RwSignal<bool>,
+    /// The template gallery was asked for.
+    pub show_templates: RwSignal<bool>,
     /// The context menu is open at this point (CSS px, page).
     pub menu: RwSignal<Option<(f64, f64)>>,
     pub ready: RwSignal<bool>,
@@ -111,6 +115,7 @@ impl Ui {
             zoom: RwSignal::new(1.0),
             notice: RwSignal::new(None),
             show_home: RwSignal::new(false),
+            show_templates: RwSignal::new(false),
             menu: RwSignal::new(None),
             ready: RwSignal::new(false),
             server_note: RwSignal::new(false),
@@ -138,12 +143,18 @@ const OUTLINE_SYNC_LIMIT: usize = 1000;
 const OUTLINE_DELAY_MS: u64 = 250;
 
 fn outline_items(ed: &mut Editor, lang: Lang) -> Vec<OutlineItem> {
-    ed.scene
-        .ordered()
+    let ordered = ed.scene.ordered();
+    let frames: std::collections::HashSet<&str> = ordered
+        .iter()
+        .filter(|e| e.kind == crdt::Kind::Frame)
+        .map(|e| e.id.as_str())
+        .collect();
+    ordered
         .iter()
         .map(|e| OutlineItem {
             id: e.id.clone(),
             label: format!("{}: {}", kind_name(lang, &e.kind), e.text),
+            parent: e.parent.clone().filter(|p| frames.contains(p.as_str())),
         })
         .collect()
 }
@@ -186,16 +197,25 @@ pub fn refresh() {
         let outline = outline_now.then(|| outline_items(ed, lang));
         let editing = ed.editing.as_ref().and_then(|id| {
             let e = ed.scene.get(id)?;
-            let (left, top) = ed.camera.to_screen(e.x, e.y);
+            let z = ed.camera.z;
+            // A frame's title is edited on its title strip, above the frame.
+            let (y, h) = match e.kind {
+                crdt::Kind::Frame => (
+                    e.y - crate::kinds::frame::TITLE_BAR,
+                    crate::kinds::frame::TITLE_BAR,
+                ),
+                _ => (e.y, e.h),
+            };
+            let (left, top) = ed.camera.to_screen(e.x, y);
             Some(EditBox {
                 id: id.clone(),
                 left,
                 top,
-                width: e.w * ed.camera.z,
-                height: e.h * ed.camera.z,
-                zoom: ed.camera.z,
+                width: e.w * z,
+                height: h * z,
+                zoom: z,
                 color: e.color.clone(),
-                free_text: e.kind == crdt::Kind::Text,
+                free_text: matches!(e.kind, crdt::Kind::Text | crdt::Kind::Frame),
             })
         });
         let color = ed

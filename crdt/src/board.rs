@@ -357,6 +357,35 @@ impl Board {
                 for id in ids {
                     self.elements.remove(txn, id);
                 }
+                // Children of a deleted frame stay on the board, out of any frame.
+                let gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
+                let orphans: Vec<MapRef> = self
+                    .elements
+                    .iter(txn)
+                    .filter_map(|(_, v)| match v {
+                        Out::YMap(m) => Some(m),
+                        _ => None,
+                    })
+                    .filter(|m| matches!(m.get(txn, "parent"), Some(Out::Any(Any::String(p))) if gone.contains(p.as_ref())))
+                    .collect();
+                for m in orphans {
+                    m.remove(txn, "parent");
+                }
+            }
+            Command::SetParent { ids, parent } => {
+                for id in ids {
+                    let Some(el) = self.element_map(txn, id) else {
+                        continue;
+                    };
+                    match parent {
+                        Some(p) if p != id => {
+                            el.insert(txn, "parent", p.as_str());
+                        }
+                        _ => {
+                            el.remove(txn, "parent");
+                        }
+                    }
+                }
             }
             Command::Reorder { ids, layer } => self.reorder(txn, ids, *layer),
             Command::SetTitle { title } => {

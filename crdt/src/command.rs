@@ -82,4 +82,9 @@ pub enum Command {
     SetTitle {
         title: String,
     },
+    /// Put elements into a frame (`Some(frame id)`) or take them out of any (`None`).
+    SetParent {
+        ids: Vec<String>,
+        parent: Option<String>,
+    },
 }

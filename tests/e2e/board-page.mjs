@@ -224,6 +224,21 @@ export class BoardPage {
   async view() {
     return this.page.evaluate(() => window.__lernraum.view());
   }
+  /** The y-websocket connection (`?ws=`): "none" | "connecting" | "synced" | "offline". */
+  async connection() {
+    return this.page.evaluate(() => window.__lernraum.connection());
+  }
+  /** Wait until `connection()` is `state` (default wait: TIMEOUT). */
+  async waitConnection(state, { timeout = TIMEOUT, message } = {}) {
+    return eventually(
+      async () => {
+        const c = await this.connection();
+        if (c !== state) throw new Error(`connection() is ${JSON.stringify(c)}`);
+        return c;
+      },
+      { timeout, message: message ?? `connection() to become ${JSON.stringify(state)}`, check: () => this.page.errors?.assertNoFatal() },
+    );
+  }
   async selection() {
     return this.page.evaluate(() => window.__lernraum.selection());
   }

@@ -2,6 +2,7 @@
 //! draw (arrows, ink, frames, unknown kinds) are kept in the board and skipped here.
 
 pub mod ellipse;
+pub mod frame;
 pub mod note;
 pub mod rect;
 pub mod text;
@@ -30,7 +31,8 @@ pub fn draw(p: &mut Paint<'_>, e: &Element) {
         Kind::Rect => rect::draw(p, e),
         Kind::Ellipse => ellipse::draw(p, e),
         Kind::Text => text::draw(p, e),
-        Kind::Arrow | Kind::Ink | Kind::Frame | Kind::Unknown(_) => {}
+        Kind::Frame => frame::draw(p, e),
+        Kind::Arrow | Kind::Ink | Kind::Unknown(_) => {}
     }
 }
 
@@ -38,6 +40,7 @@ pub fn draw(p: &mut Paint<'_>, e: &Element) {
 pub fn hit(e: &Element, x: f64, y: f64, tolerance: f64) -> bool {
     match e.kind {
         Kind::Ellipse => ellipse::hit(e, x, y, tolerance),
+        Kind::Frame => frame::hit(e, x, y, tolerance),
         _ => {
             x >= e.x - tolerance
                 && x <= e.x + e.w + tolerance

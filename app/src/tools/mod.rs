@@ -60,6 +60,7 @@ impl Tool {
         match self {
             Tool::Rect => Some(crdt::Kind::Rect),
             Tool::Ellipse => Some(crdt::Kind::Ellipse),
+            Tool::Frame => Some(crdt::Kind::Frame),
             _ => None,
         }
     }
@@ -68,7 +69,13 @@ impl Tool {
     pub fn available(self) -> bool {
         matches!(
             self,
-            Tool::Select | Tool::Hand | Tool::Note | Tool::Text | Tool::Rect | Tool::Ellipse
+            Tool::Select
+                | Tool::Hand
+                | Tool::Note
+                | Tool::Text
+                | Tool::Rect
+                | Tool::Ellipse
+                | Tool::Frame
         )
     }
 }

@@ -28,6 +28,8 @@ pub trait SceneQuery {
     fn inside(&mut self, r: &Rect) -> Vec<String>;
     /// An element's bounding box and its resize rules.
     fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)>;
+    /// Elements that move along with `id` (a frame's children).
+    fn followers(&self, id: &str) -> Vec<String>;
 }
 
 /// Elements being dragged: id and top-left at drag start.
@@ -197,7 +199,15 @@ impl SelectTool {
                 }
                 let start = *start;
                 if hit.is_some() {
-                    let origins: Vec<(String, f64, f64)> = selection
+                    let mut moving: Vec<String> = selection.to_vec();
+                    for id in selection {
+                        for f in scene.followers(id) {
+                            if !moving.contains(&f) {
+                                moving.push(f);
+                            }
+                        }
+                    }
+                    let origins: Vec<(String, f64, f64)> = moving
                         .iter()
                         .filter(|id| !scene.is_locked(id))
                         .filter_map(|id| scene.origin(id).map(|(x, y)| (id.clone(), x, y)))
@@ -437,6 +447,9 @@ mod tests {
         }
         fn is_locked(&self, id: &str) -> bool {
             self.els.iter().any(|(i, _, l)| i == id && *l)
+        }
+        fn followers(&self, _id: &str) -> Vec<String> {
+            Vec::new()
         }
         fn bounds(&self, id: &str) -> Option<(Rect, crdt::kinds::KindRules)> {
             self.els

@@ -2,6 +2,7 @@
 //! small signals from `state::Ui` and forward input to the editor.
 
 pub mod board;
+pub mod gallery;
 pub mod home;
 pub mod keys;
 pub mod menu;
@@ -43,6 +44,10 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                     {t(lang, Msg::Boards)}
                 </button>
                 <panels::TitleField ui=ui/>
+                <button class="templates" aria-expanded=move || if ui.show_templates.get() { "true" } else { "false" }
+                    on:click=move |_| ui.show_templates.update(|v| *v = !*v)>
+                    {t(lang, Msg::Templates)}
+                </button>
                 <span class="server-note" role="status" hidden=move || !ui.server_note.get()>
                     {t(lang, Msg::ServerCanRead)}
                 </span>
@@ -52,6 +57,7 @@ fn BoardPage(ui: Ui) -> impl IntoView {
             <main class="stage">
                 <board::BoardSurface ui=ui/>
                 <panels::ColourPicker ui=ui/>
+                <gallery::Gallery ui=ui/>
                 <panels::ZoomControls ui=ui/>
             </main>
             <outline::Outline ui=ui/>

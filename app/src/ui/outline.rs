@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::i18n::{t, Msg};
-use crate::state::{after_input, with_editor, Ui};
+use crate::state::{after_input, with_editor, OutlineItem, Ui};
 
 /// Row height in CSS px (style.css `.outline li`).
 const ROW: f64 = 32.0;
@@ -60,6 +60,124 @@ fn row_window(n: usize, scroll_top: f64, view_h: f64) -> (usize, usize) {
     (start, end)
 }
 
+/// One list item, with its frame's children nested in a list of their own.
+fn item_view(
+    ui: Ui,
+    index: usize,
+    item: OutlineItem,
+    children: Vec<(usize, OutlineItem)>,
+) -> impl IntoView {
+    let n = move || ui.outline.with(|o| o.len());
+    let id = item.id.clone();
+    let (id_focus, id_click, id_key) = (id.clone(), id.clone(), id.clone());
+    let selected = Memo::new(move |_| ui.selection.with(|s| s.contains(&id)));
+    let nested = (!children.is_empty()).then(|| {
+        let label = item.label.clone();
+        view! {
+            <ul role="list" aria-label=label class="nested">
+                {children.into_iter().map(|(i, c)| item_view(ui, i, c, Vec::new())).collect_view()}
+            </ul>
+        }
+        .into_any()
+    });
+    view! {
+        <li
+            role="listitem"
+            tabindex="0"
+            data-index=index
+            aria-posinset=index + 1
+            aria-setsize=n
+            aria-current=move || if selected.get() { "true" } else { "false" }
+            class:selected=move || selected.get()
+            on:focus=move |ev: web_sys::FocusEvent| {
+                // Focus on a nested item bubbles: only the item itself selects.
+                if ev.target() == ev.current_target() {
+                    select(&id_focus);
+                }
+            }
+            on:click=move |ev: web_sys::MouseEvent| {
+                ev.stop_propagation();
+                select(&id_click);
+            }
+            on:keydown=move |ev: KeyboardEvent| {
+                if ev.target() != ev.current_target() {
+                    return;
+                }
+                match ev.key().as_str() {
+                    "Enter" => {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        with_editor(|ed| ed.start_editing(&id_key));
+                        after_input();
+                    }
+                    "Delete" | "Backspace" => {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        // Keep keyboard focus in the list after the item goes.
+                        focus_sibling(&ev, true);
+                        with_editor(|ed| {
+                            ed.set_selection(vec![id_key.clone()]);
+                            ed.delete_selection();
+                        });
+                        after_input();
+                    }
+                    "ArrowDown" => {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        focus_sibling(&ev, true);
+                    }
+                    "ArrowUp" => {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        focus_sibling(&ev, false);
+                    }
+                    _ => {}
+                }
+            }
+        >
+            <span class="label">{item.label.clone()}</span>
+            {nested}
+        </li>
+    }
+}
+
+/// Top-level rows with their children: nested under their frame when the whole list
+/// is rendered, flat when it is windowed.
+type Row = (usize, OutlineItem, Vec<(usize, OutlineItem)>);
+
+fn rows_of(items: &[OutlineItem], start: usize, end: usize) -> Vec<Row> {
+    let windowed = items.len() > WINDOW_FROM;
+    if windowed {
+        return items[start..end]
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (start + i, it.clone(), Vec::new()))
+            .collect();
+    }
+    let mut children: std::collections::HashMap<&str, Vec<(usize, OutlineItem)>> =
+        Default::default();
+    for (i, it) in items.iter().enumerate() {
+        if let Some(p) = &it.parent {
+            children
+                .entry(p.as_str())
+                .or_default()
+                .push((i, it.clone()));
+        }
+    }
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.parent.is_none())
+        .map(|(i, it)| {
+            (
+                i,
+                it.clone(),
+                children.remove(it.id.as_str()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 #[component]
 pub fn Outline(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
@@ -71,13 +189,7 @@ pub fn Outline(ui: Ui) -> impl IntoView {
     });
     let rows = move || {
         let (start, end) = range.get();
-        ui.outline.with(|o| {
-            o[start..end]
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (start + i, item.clone()))
-                .collect::<Vec<_>>()
-        })
+        ui.outline.with(|o| rows_of(o, start, end))
     };
     let n = move || ui.outline.with(|o| o.len());
     let above = move || format!("height:{}px", range.get().0 as f64 * ROW);
@@ -94,59 +206,11 @@ pub fn Outline(ui: Ui) -> impl IntoView {
                 <li class="spacer" aria-hidden="true" style=above hidden=move || range.get().0 == 0></li>
                 <For
                     each=rows
-                    key=|(i, item)| (*i, item.id.clone(), item.label.clone())
-                    children=move |(index, item)| {
-                        let id = item.id.clone();
-                        let (id_focus, id_click, id_key) = (id.clone(), id.clone(), id.clone());
-                        let selected = Memo::new(move |_| ui.selection.with(|s| s.contains(&id)));
-                        view! {
-                            <li
-                                role="listitem"
-                                tabindex="0"
-                                data-index=index
-                                aria-posinset=index + 1
-                                aria-setsize=n
-                                aria-current=move || if selected.get() { "true" } else { "false" }
-                                class:selected=move || selected.get()
-                                on:focus=move |_| select(&id_focus)
-                                on:click=move |_| select(&id_click)
-                                on:keydown=move |ev: KeyboardEvent| {
-                                    match ev.key().as_str() {
-                                        "Enter" => {
-                                            ev.prevent_default();
-                                            ev.stop_propagation();
-                                            with_editor(|ed| ed.start_editing(&id_key));
-                                            after_input();
-                                        }
-                                        "Delete" | "Backspace" => {
-                                            ev.prevent_default();
-                                            ev.stop_propagation();
-                                            // Keep keyboard focus in the list after the item goes.
-                                            focus_sibling(&ev, true);
-                                            with_editor(|ed| {
-                                                ed.set_selection(vec![id_key.clone()]);
-                                                ed.delete_selection();
-                                            });
-                                            after_input();
-                                        }
-                                        "ArrowDown" => {
-                                            ev.prevent_default();
-                                            ev.stop_propagation();
-                                            focus_sibling(&ev, true);
-                                        }
-                                        "ArrowUp" => {
-                                            ev.prevent_default();
-                                            ev.stop_propagation();
-                                            focus_sibling(&ev, false);
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                            >
-                                {item.label.clone()}
-                            </li>
-                        }
+                    key=|(i, item, kids)| {
+                        let kids: Vec<(String, String)> = kids.iter().map(|(_, k)| (k.id.clone(), k.label.clone())).collect();
+                        (*i, item.id.clone(), item.label.clone(), kids)
                     }
+                    children=move |(index, item, kids)| item_view(ui, index, item, kids)
                 />
                 <li class="spacer" aria-hidden="true" style=below hidden=move || range.get().1 >= n()></li>
             </ul>
@@ -157,6 +221,29 @@ pub fn Outline(ui: Ui) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item(id: &str, parent: Option<&str>) -> OutlineItem {
+        OutlineItem {
+            id: id.into(),
+            label: id.into(),
+            parent: parent.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn children_nest_under_their_frame_in_paint_order() {
+        let items = [
+            item("f", None),
+            item("a", Some("f")),
+            item("x", None),
+            item("b", Some("f")),
+        ];
+        let rows = rows_of(&items, 0, items.len());
+        let top: Vec<&str> = rows.iter().map(|(_, it, _)| it.id.as_str()).collect();
+        assert_eq!(top, ["f", "x"]);
+        let kids: Vec<&str> = rows[0].2.iter().map(|(_, it)| it.id.as_str()).collect();
+        assert_eq!(kids, ["a", "b"]);
+    }
 
     #[test]
     fn short_lists_are_rendered_whole_and_long_ones_windowed() {

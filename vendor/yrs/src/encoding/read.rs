@@ -80,7 +80,9 @@ where
 impl<'a> Read for Cursor<'a> {
     /// Take a slice of the next `len` bytes and advance the position by `len`.
     fn read_exact(&mut self, len: usize) -> Result<&[u8], Error> {
-        if self.next + len > self.buf.len() {
+        // Lernraum patch: `next + len` wraps on 32-bit targets (wasm) for a length
+        // near 2^32, which then panics when slicing; `next <= buf.len()` always holds.
+        if len > self.buf.len() - self.next {
             Err(Error::EndOfBuffer(len))
         } else {
             let slice = &self.buf[self.next..(self.next + len)];
