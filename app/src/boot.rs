@@ -175,9 +175,14 @@ async fn load(link: RoomLink, ui: Ui) {
                     }
                 }
                 Err(e) => {
-                    log::warn!("stored board unreadable: {e}");
+                    // Reading failed as a whole: never write over what may still be
+                    // there. This session keeps its edits in memory only.
+                    log::warn!("stored board could not be read: {e}");
                     ui.notice
-                        .set(Some(t(ui.lang, Msg::StoredDataUnreadable).to_string()));
+                        .set(Some(t(ui.lang, Msg::StorageUnavailable).to_string()));
+                    ui.ready.set(true);
+                    state::after_input();
+                    return;
                 }
             }
             // Edits whose IndexedDB write was cut short by a reload or a closed tab.

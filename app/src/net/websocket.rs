@@ -88,7 +88,6 @@ fn open() {
         let first = CONN.with(|c| {
             let mut c = c.borrow_mut();
             let c = c.as_mut()?;
-            c.attempt = 0;
             with_editor(|ed| c.session.start(&ed.board))
         });
         if let Some(frame) = first {
@@ -109,6 +108,9 @@ fn open() {
             if let Ok(r) = &result {
                 if r.synced {
                     c.state = WsState::Synced;
+                    // Back off again from the start only once a server proved useful, so
+                    // one that keeps sending garbage is not redialled every second.
+                    c.attempt = 0;
                 }
             }
             Some((result, c.session.should_close()))
