@@ -48,6 +48,12 @@ pub fn run(options: &Options) -> Result {
         .clone()
         .unwrap_or_else(|| root().join("../shared/peer-bench"));
     sections.push(peer_bench(&harness, &dist, options, &mut failures));
+    let results = root().join("target/peer-bench-results.json");
+    if results.exists() {
+        let mut cmd = command("node");
+        cmd.arg("tests/bench/targets.mjs").arg(&results);
+        sections.push(script_section("Targets", &mut cmd, &mut failures));
+    }
 
     let page = format!("{}\n{}", header(&tools), sections.join("\n"));
     let out = docs.join("performance.md");
@@ -121,6 +127,8 @@ fn peer_bench(source: &Path, dist: &Path, options: &Options, failures: &mut Vec<
             source.display()
         );
     }
+    // A stale result file would feed old figures into the targets section.
+    let _ = fs::remove_file(root().join("target/peer-bench-results.json"));
     let harness = root().join("target/peer-bench");
     let mut copy = command("bash");
     copy.arg("-c").arg(format!(
