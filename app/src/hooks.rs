@@ -153,6 +153,24 @@ fn install_bench(window: &web_sys::Window, n: usize) {
         &func0(|| (with_editor(|ed| ed.scene.len()).unwrap_or(0) as f64).into()),
     );
     set(&b, "getView", &func0(view_object));
+    // The wasm linear memory (the board model, scene and caches live there, outside
+    // the JS heap that the harness reads).
+    set(
+        &b,
+        "wasmMemoryBytes",
+        &func0(|| {
+            use wasm_bindgen::JsCast;
+            wasm_bindgen::memory()
+                .dyn_into::<js_sys::WebAssembly::Memory>()
+                .map(|m| {
+                    m.buffer()
+                        .unchecked_into::<js_sys::ArrayBuffer>()
+                        .byte_length() as f64
+                })
+                .unwrap_or(f64::NAN)
+                .into()
+        }),
+    );
     let set_view = Closure::<dyn Fn(JsValue)>::new(|v: JsValue| {
         let get = |k: &str| {
             Reflect::get(&v, &JsValue::from_str(k))

@@ -42,4 +42,5 @@ for (const [name, v, target, peer] of targets) {
   console.log(`| ${name} | ${fmt(v)} | ${fmt(target)} | ${ratio(v, target)} | ${met(name, v, target) ? 'yes' : 'no'} | ${fmt(peer)} |`)
 }
 console.log('\nFrame figures are rAF deltas: 16.7 ms is the 60 Hz floor, so "met" there means no')
-console.log('frame in the 95th percentile missed a vsync. The JS heap excludes the wasm linear memory.\n')
+console.log('frame in the 95th percentile missed a vsync. The JS heap excludes the wasm linear memory:')
+console.log('see "Memory after load" for both together.\n')

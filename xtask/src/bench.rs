@@ -48,6 +48,14 @@ pub fn run(options: &Options) -> Result {
         .clone()
         .unwrap_or_else(|| root().join("../shared/peer-bench"));
     sections.push(peer_bench(&harness, &dist, options, &mut failures));
+    if root().join("target/peer-bench/yjs/server.mjs").exists() {
+        let mut cmd = command("node");
+        cmd.arg("tests/bench/memory.mjs")
+            .arg(root().join("target/peer-bench"))
+            .env("LERNRAUM_DIST", &dist);
+        system::with_chromium(&mut cmd);
+        sections.push(script_section("Memory after load", &mut cmd, &mut failures));
+    }
     let results = root().join("target/peer-bench-results.json");
     if results.exists() {
         let mut cmd = command("node");
