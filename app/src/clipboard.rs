@@ -146,6 +146,7 @@ fn from_document(doc: Document, cx: f64, cy: f64) -> Vec<NewElement> {
             text: i.text.clone(),
             parent: inside(&i.parent),
             z: None,
+            pts: i.pts.iter().copied().filter(|v| v.is_finite()).collect(),
         })
         .collect()
 }

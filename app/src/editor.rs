@@ -9,6 +9,7 @@ use crdt::{Board, BoardChange, Command, Kind, Layer, NewElement, LOCAL};
 
 use crate::camera::{Camera, Rect};
 use crate::scene::{bounds, Scene};
+use crate::tools::pen::PenTool;
 use crate::tools::select::{SceneQuery, SelectTool};
 use crate::tools::shape::ShapeTool;
 use crate::tools::{Pointer, Tool, ToolEffect};
@@ -22,6 +23,7 @@ pub struct Editor {
     pub tool: Tool,
     pub select: SelectTool,
     pub shape: ShapeTool,
+    pub pen: PenTool,
     /// Keep the drawing tool after creating an element ("keep tool active").
     pub keep_tool: bool,
     /// Title of a new frame (in the UI language).
@@ -84,6 +86,7 @@ impl Editor {
             tool: Tool::Select,
             select: SelectTool::default(),
             shape: ShapeTool::default(),
+            pen: PenTool::default(),
             keep_tool: false,
             frame_title: "Frame".to_string(),
             selection: Vec::new(),
@@ -169,6 +172,7 @@ impl Editor {
             Tool::Text => {
                 self.create_text_at(p.x, p.y);
             }
+            Tool::Pen => self.pen.down(p, self.camera.z),
             tool if tool.shape_kind().is_some() => {
                 if let Some(kind) = tool.shape_kind() {
                     self.shape.down(kind, p);
@@ -190,13 +194,20 @@ impl Editor {
             self.view_version += 1;
             return;
         }
+        if self.shape.preview().is_some() {
+            self.shape.moved(p);
+            self.view_version += 1;
+            return;
+        }
+        if self.pen.is_drawing() {
+            self.pen.moved(p);
+            self.view_version += 1;
+            return;
+        }
         if self.tool == Tool::Select {
             let sel = self.selection.clone();
             let fx = self.select.moved(p, &mut self.scene, &sel);
-            if !fx.is_empty()
-                || self.select.preview_offset().is_some()
-                || self.select.marquee().is_some()
-            {
+            if !fx.is_empty() || self.select.state.name() != "idle" {
                 self.run(fx);
             }
         }
@@ -204,6 +215,18 @@ impl Editor {
 
     pub fn pointer_up(&mut self, p: Pointer) {
         if self.pan_from.take().is_some() {
+            return;
+        }
+        if self.pen.is_drawing() {
+            // The pen stays active after a stroke: people write several at once.
+            if let Some(ink) = self.pen.up(p, rules(&Kind::Ink).default_color) {
+                let id = ink.id.clone();
+                self.board.begin_gesture();
+                self.apply(Command::Create(vec![ink]));
+                self.reparent(std::slice::from_ref(&id));
+                self.board.end_gesture();
+            }
+            self.view_version += 1;
             return;
         }
         if self.shape.preview().is_some() {
@@ -257,6 +280,7 @@ impl Editor {
     pub fn pointer_cancel(&mut self) {
         self.pan_from = None;
         self.shape.cancel();
+        self.pen.cancel();
         let fx = self.select.cancel();
         self.run(fx);
     }
@@ -345,6 +369,7 @@ impl Editor {
             text: String::new(),
             parent: None,
             z: None,
+            pts: Vec::new(),
         };
         let id = el.id.clone();
         self.board.begin_gesture();
@@ -767,7 +792,7 @@ mod tests {
     #[test]
     fn unavailable_tools_cannot_be_chosen() {
         let mut ed = Editor::new(Board::new(1));
-        ed.set_tool(Tool::Pen);
+        ed.set_tool(Tool::Arrow);
         assert_eq!(ed.tool, Tool::Select);
     }
 
@@ -837,6 +862,32 @@ mod tests {
     }
 
     #[test]
+    fn pen_strokes_become_ink_and_the_pen_stays_active() {
+        let mut ed = Editor::new(Board::new(1));
+        ed.set_tool(Tool::Pen);
+        for s in 0..2 {
+            let y = s as f64 * 100.0;
+            ed.pointer_down(at(&ed, 0.0, y, 0.0), 0);
+            for i in 1..=20 {
+                ed.pointer_move(at(&ed, i as f64 * 5.0, y + (i % 3) as f64, i as f64));
+            }
+            ed.pointer_up(at(&ed, 100.0, y, 30.0));
+        }
+        let inks: Vec<_> = ed
+            .scene
+            .ordered()
+            .into_iter()
+            .filter(|e| e.kind == Kind::Ink)
+            .cloned()
+            .collect();
+        assert_eq!(inks.len(), 2);
+        assert!(inks[0].pts.len() >= 4 && inks[0].pts.len() % 2 == 0);
+        assert_eq!(ed.tool, Tool::Pen);
+        ed.undo();
+        assert_eq!(ed.scene.len(), 1);
+    }
+
+    #[test]
     fn a_template_is_inserted_in_view_as_one_undo_step() {
         let mut ed = Editor::new(Board::new(1));
         ed.insert_template(
@@ -897,7 +948,13 @@ mod tests {
         ed.set_tool(Tool::Rect);
         ed.pointer_down(at(&ed, 10.0, 20.0, 0.0), 0);
         ed.pointer_move(at(&ed, 110.0, 80.0, 10.0));
-        assert_eq!(ed.creating().map(|(k, _)| k), Some(Kind::Rect));
+        let (kind, live) = ed.creating().unwrap();
+        assert_eq!(kind, Kind::Rect);
+        assert_eq!(
+            (live.w, live.h),
+            (100.0, 60.0),
+            "the preview follows the pointer"
+        );
         ed.pointer_up(at(&ed, 210.0, 120.0, 20.0));
         let e = ed.scene.get(&ed.selection[0]).unwrap().clone();
         assert_eq!(

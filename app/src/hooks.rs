@@ -64,6 +64,11 @@ pub fn install(bench: Option<String>) {
                     set(&o, "z", &e.z.as_str().into());
                     set(&o, "color", &e.color.as_str().into());
                     set(&o, "text", &e.text.as_str().into());
+                    let pts = Array::new();
+                    e.pts.iter().for_each(|v| {
+                        pts.push(&(*v).into());
+                    });
+                    set(&o, "pts", &pts);
                     set(
                         &o,
                         "parent",

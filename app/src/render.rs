@@ -82,6 +82,15 @@ impl Renderer {
             kinds::draw(&mut paint, &e);
             ctx.set_global_alpha(1.0);
         }
+        let stroke = editor.pen.stroke();
+        if !stroke.is_empty() {
+            ctx.set_stroke_style_str(crate::palette::ink("gray"));
+            ctx.set_line_width(kinds::ink::WIDTH.max(1.0 / cam.z));
+            ctx.set_line_cap("round");
+            ctx.set_line_join("round");
+            kinds::ink::trace(ctx, stroke);
+            ctx.stroke();
+        }
         // Selection outlines, and handles on a single selection.
         ctx.set_stroke_style_str(SELECTION);
         ctx.set_line_width(2.0 / cam.z);

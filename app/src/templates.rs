@@ -281,6 +281,7 @@ impl Builder {
             text: tr(self.lang, text).to_string(),
             parent: parent.map(str::to_string),
             z: None,
+            pts: Vec::new(),
         };
         if kind == Kind::Frame {
             self.frames.push(e);

@@ -23,6 +23,7 @@ fn note(i: usize, n: usize) -> NewElement {
         text: format!("Measure {i}: ask openly, decide together"),
         parent: None,
         z: None,
+        pts: Vec::new(),
     }
 }
 

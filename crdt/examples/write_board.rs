@@ -27,6 +27,7 @@ fn note(id: &str, x: f64, y: f64, color: &str) -> NewElement {
         text: String::new(),
         parent: None,
         z: None,
+        pts: Vec::new(),
     }
 }
 

@@ -338,6 +338,27 @@ impl Board {
             Command::Resize { id, x, y, w, h } => {
                 let ok = [*x, *y, *w, *h].iter().all(|v| v.is_finite()) && *w > 0.0 && *h > 0.0;
                 if let (Some(el), true) = (self.element_map(txn, id), ok) {
+                    // Points are relative to the box: they scale with it.
+                    let old = (
+                        el.get(txn, "w").and_then(|v| crate::element::number(&v)),
+                        el.get(txn, "h").and_then(|v| crate::element::number(&v)),
+                    );
+                    if let (Some(Out::Any(Any::Array(pts))), (Some(ow), Some(oh))) =
+                        (el.get(txn, "pts"), old)
+                    {
+                        if ow > 0.0 && oh > 0.0 {
+                            let (sx, sy) = (w / ow, h / oh);
+                            let scaled: Vec<Any> = pts
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| {
+                                    let n = crate::element::any_number(v).unwrap_or(0.0);
+                                    Any::from(if i % 2 == 0 { n * sx } else { n * sy })
+                                })
+                                .collect();
+                            el.insert(txn, "pts", Any::from(scaled));
+                        }
+                    }
                     el.insert(txn, "x", *x);
                     el.insert(txn, "y", *y);
                     el.insert(txn, "w", *w);
@@ -454,6 +475,15 @@ impl Board {
             el.insert(txn, "text", TextPrelim::new(n.text.as_str()));
             if let Some(p) = &n.parent {
                 el.insert(txn, "parent", p.as_str());
+            }
+            if !n.pts.is_empty() {
+                let pts: Vec<Any> = n
+                    .pts
+                    .iter()
+                    .filter(|v| v.is_finite())
+                    .map(|v| Any::from(*v))
+                    .collect();
+                el.insert(txn, "pts", Any::from(pts));
             }
         }
     }

@@ -23,6 +23,8 @@ pub struct NewElement {
     pub text: String,
     pub parent: Option<String>,
     pub z: Option<String>,
+    /// Points relative to (`x`, `y`), flattened `[x0, y0, x1, y1, …]` (ink, arrows).
+    pub pts: Vec<f64>,
 }
 
 impl NewElement {
@@ -40,6 +42,7 @@ impl NewElement {
             text: String::new(),
             parent: None,
             z: None,
+            pts: Vec::new(),
         }
     }
 }

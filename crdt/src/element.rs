@@ -179,7 +179,7 @@ impl Element {
     }
 }
 
-fn any_number(a: &Any) -> Option<f64> {
+pub(crate) fn any_number(a: &Any) -> Option<f64> {
     match a {
         Any::Number(n) => match n {
             yrs::any::Number::Float(f) => Some(*f),

@@ -145,6 +145,53 @@ pub fn resize(r: &Rect, handle: Handle, dx: f64, dy: f64, keep_aspect: bool, min
     out
 }
 
+/// Ramer–Douglas–Peucker: the points of a polyline that matter, within `epsilon`.
+/// The first and last point always stay.
+pub fn simplify(points: &[(f64, f64)], epsilon: f64) -> Vec<(f64, f64)> {
+    if points.len() < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    // An explicit stack instead of recursion: strokes can have thousands of points.
+    let mut stack = vec![(0, points.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let (mut far, mut far_d) = (0, 0.0);
+        for i in a + 1..b {
+            let d = segment_distance(points[i], points[a], points[b]);
+            if d > far_d {
+                far = i;
+                far_d = d;
+            }
+        }
+        if far_d > epsilon {
+            keep[far] = true;
+            stack.push((a, far));
+            stack.push((far, b));
+        }
+    }
+    points
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect()
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+pub fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
+    (p.0 - cx).hypot(p.1 - cy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +271,22 @@ mod tests {
                 h: 200.0
             }
         );
+    }
+
+    #[test]
+    fn simplification_keeps_corners_and_drops_points_on_a_line() {
+        let line: Vec<(f64, f64)> = (0..=100).map(|i| (i as f64, 0.0)).collect();
+        assert_eq!(simplify(&line, 0.5), vec![(0.0, 0.0), (100.0, 0.0)]);
+        let mut corner: Vec<(f64, f64)> = (0..=50).map(|i| (i as f64, 0.0)).collect();
+        corner.extend((1..=50).map(|i| (50.0, i as f64)));
+        assert_eq!(
+            simplify(&corner, 0.5),
+            vec![(0.0, 0.0), (50.0, 0.0), (50.0, 50.0)]
+        );
+        let wobbly: Vec<(f64, f64)> = (0..1000)
+            .map(|i| (i as f64, (i % 2) as f64 * 0.2))
+            .collect();
+        assert_eq!(simplify(&wobbly, 1.0).len(), 2);
     }
 
     #[test]

@@ -28,6 +28,7 @@ fn note(id: &str, x: f64, y: f64) -> NewElement {
         text: String::new(),
         parent: None,
         z: None,
+        pts: Vec::new(),
     }
 }
 
@@ -1119,4 +1120,34 @@ fn roots_of_the_wrong_type_read_as_an_empty_board_without_panicking() {
     // The board still works.
     create(&mut b, &["n"]);
     assert_eq!(order(&b), ["n"]);
+}
+
+#[test]
+fn resizing_an_ink_stroke_scales_its_points_with_the_box() {
+    let mut b = Board::new(5);
+    let mut ink = note("ink-stroke-000001", 10.0, 20.0);
+    ink.kind = Kind::Ink;
+    ink.w = 100.0;
+    ink.h = 50.0;
+    ink.pts = vec![0.0, 0.0, 100.0, 50.0, 50.0, 25.0];
+    b.apply(&Command::Create(vec![ink]), LOCAL).unwrap();
+    assert_eq!(
+        b.element("ink-stroke-000001").unwrap().pts,
+        vec![0.0, 0.0, 100.0, 50.0, 50.0, 25.0]
+    );
+    b.apply(
+        &Command::Resize {
+            id: "ink-stroke-000001".into(),
+            x: 10.0,
+            y: 20.0,
+            w: 200.0,
+            h: 25.0,
+        },
+        LOCAL,
+    )
+    .unwrap();
+    assert_eq!(
+        b.element("ink-stroke-000001").unwrap().pts,
+        vec![0.0, 0.0, 200.0, 25.0, 100.0, 12.5]
+    );
 }

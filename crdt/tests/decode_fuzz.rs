@@ -27,6 +27,7 @@ fn valid_updates() -> &'static [Vec<u8>] {
                 text: "Äpfel 🍎".into(),
                 parent: None,
                 z: None,
+                pts: Vec::new(),
             })
             .collect();
         b.apply(&Command::Create(notes), LOCAL).unwrap();

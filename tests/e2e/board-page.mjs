@@ -27,6 +27,18 @@ export const NAMES = {
     yourBoards: 'Your boards',
     newBoard: 'New board',
     startNewBoard: 'Start a new board',
+    keepTool: 'Keep tool active',
+    menu: 'Actions',
+    menuItem: {
+      cut: 'Cut', copy: 'Copy', paste: 'Paste', duplicate: 'Duplicate', front: 'Bring to front',
+      back: 'Send to back', delete: 'Delete', selectAll: 'Select all',
+    },
+    templates: 'Templates',
+    dismiss: 'Dismiss',
+    template: {
+      teamAgreement: 'Team agreement', problemMap: 'Problem map',
+      prioritisation: 'Prioritisation matrix', retrospective: 'Retrospective',
+    },
   },
   de: {
     tools: 'Werkzeuge',
@@ -50,6 +62,18 @@ export const NAMES = {
     yourBoards: 'Deine Boards',
     newBoard: 'Neues Board',
     startNewBoard: 'Neues Board beginnen',
+    keepTool: 'Werkzeug beibehalten',
+    menu: 'Aktionen',
+    menuItem: {
+      cut: 'Ausschneiden', copy: 'Kopieren', paste: 'Einfügen', duplicate: 'Duplizieren',
+      front: 'Nach vorne', back: 'Nach hinten', delete: 'Löschen', selectAll: 'Alles auswählen',
+    },
+    templates: 'Vorlagen',
+    dismiss: 'Schließen',
+    template: {
+      teamAgreement: 'Teamvereinbarung', problemMap: 'Problemlandkarte',
+      prioritisation: 'Priorisierungsmatrix', retrospective: 'Retrospektive',
+    },
   },
 };
 
@@ -61,6 +85,17 @@ export const TOOLS = [
 
 /** Colour keys in picker order (index into NAMES[lang].colours). */
 export const COLOURS = ['yellow', 'orange', 'red', 'pink', 'violet', 'blue', 'cyan', 'green', 'gray', 'white'];
+
+/** Context menu item keys in menu order (index into NAMES[lang].menuItem). */
+export const MENU_ITEMS = ['cut', 'copy', 'paste', 'duplicate', 'front', 'back', 'delete', 'selectAll'];
+
+/** Template keys in gallery order (index into NAMES[lang].template). */
+export const TEMPLATES = ['teamAgreement', 'problemMap', 'prioritisation', 'retrospective'];
+
+/** Resize handles: key → position on the box as fractions of (w, h). */
+export const HANDLES = {
+  nw: [0, 0], n: [0.5, 0], ne: [1, 0], e: [1, 0.5], se: [1, 1], s: [0.5, 1], sw: [0, 1], w: [0, 0.5],
+};
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -489,6 +524,134 @@ export class BoardPage {
   async openHome() {
     await this.boardsButton.click();
     await this.homeHeading.waitFor({ state: 'visible' });
+  }
+
+  // ---- shapes, frames, resize -------------------------------------------------------
+
+  /** The "Keep tool active" toggle in the toolbar. */
+  get keepTool() {
+    return this.toolbar.getByRole('button', { name: this.t.keepTool, exact: true });
+  }
+  /** Press at client point `from`, move to `to` in `steps`, release (optionally with Shift held). */
+  async drag(from, to, { shift = false, steps = 10 } = {}) {
+    await this.page.mouse.move(from.x, from.y);
+    if (shift) await this.page.keyboard.down('Shift');
+    try {
+      await this.page.mouse.down();
+      await this.page.mouse.move(to.x, to.y, { steps });
+      await this.page.mouse.up();
+    } finally {
+      if (shift) await this.page.keyboard.up('Shift');
+    }
+  }
+  /**
+   * With tool `key` ('rectangle', 'ellipse', 'frame'), drag from client point `from` to
+   * `to` (or click at `from` when `to` is missing). Returns the new element.
+   */
+  async drawShape(key, from, to, { shift = false, steps = 10 } = {}) {
+    const before = new Set((await this.elements()).map((e) => e.id));
+    if (!(await this.isPressed(this.tool(key)))) await this.chooseTool(key);
+    await this.assertBoardAt(from.x, from.y);
+    if (to) await this.drag(from, to, { shift, steps });
+    else await this.page.mouse.click(from.x, from.y);
+    const els = await this.waitElements(
+      (els) => els.some((e) => !before.has(e.id)),
+      `a new element after ${to ? 'dragging' : 'clicking'} with ${this.t.tool[key]}`,
+    );
+    return els.find((e) => !before.has(e.id));
+  }
+  /** Client point of resize handle `handle` ('nw', 'n', … 'w') of an element (or id). */
+  async handlePoint(elOrId, handle) {
+    const r = await this.screenRect(elOrId);
+    const [fx, fy] = HANDLES[handle];
+    return { x: r.x + fx * r.w, y: r.y + fy * r.h };
+  }
+  /** Client point on a frame's title strip (above its top edge), `dx` board units in. */
+  async frameTitlePoint(elOrId, dx = 40) {
+    const e = typeof elOrId === 'object' ? elOrId : await this.element(elOrId);
+    return this.toScreen(e.x + dx, e.y - 14);
+  }
+  /** The outline item of a top-level element (not one nested in a frame's list). */
+  topOutlineItems() {
+    return this.outline.locator(':scope > [role=listitem]');
+  }
+
+  // ---- clipboard ----------------------------------------------------------------------
+
+  /** Dispatch a paste event carrying `text` (text/plain) on the board, as the browser would. */
+  async pasteText(text) {
+    await this.board.evaluate((el, text) => {
+      const dt = new DataTransfer();
+      dt.setData('text/plain', text);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, text);
+  }
+  /**
+   * Dispatch a copy (or cut) event on the board, as the browser does for Ctrl+C / Ctrl+X,
+   * and return the text/plain the app put into it ('' if none).
+   */
+  async copyText({ cut = false } = {}) {
+    return this.board.evaluate((el, cut) => {
+      const dt = new DataTransfer();
+      el.dispatchEvent(new ClipboardEvent(cut ? 'cut' : 'copy', { clipboardData: dt, bubbles: true, cancelable: true }));
+      return dt.getData('text/plain');
+    }, cut);
+  }
+  /** The system clipboard's text (needs the `clipboard-read` permission). */
+  async clipboardText() {
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+  /** Wait until the system clipboard holds a Lernraum clipboard document; returns it parsed. */
+  async waitClipboardDocument(message = 'the clipboard to hold a Lernraum document') {
+    return eventually(
+      async () => {
+        const text = await this.clipboardText();
+        const doc = JSON.parse(text);
+        if (doc?.lernraum !== 'clipboard') throw new Error(`clipboard holds ${text.slice(0, 120)}`);
+        return doc;
+      },
+      { message, check: () => this.page.errors?.assertNoFatal() },
+    );
+  }
+
+  // ---- context menu and templates -------------------------------------------------------
+
+  get contextMenu() {
+    return this.page.getByRole('menu', { name: this.t.menu, exact: true });
+  }
+  /** Menu item by key ('cut', 'copy', … 'selectAll'). */
+  menuItem(key) {
+    return this.contextMenu.getByRole('menuitem', { name: this.t.menuItem[key], exact: true });
+  }
+  /** Right-click at client point `p` and wait for the menu. */
+  async openContextMenu(p) {
+    await this.page.mouse.click(p.x, p.y, { button: 'right' });
+    await this.contextMenu.waitFor({ state: 'visible' });
+  }
+  /** The name of the focused element and whether it is in the context menu. */
+  async focusedMenuItem() {
+    return this.page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a.getAttribute('role') !== 'menuitem') return null;
+      return (a.querySelector('span')?.textContent ?? a.textContent).trim();
+    });
+  }
+  async boardHasFocus() {
+    return this.board.evaluate((el) => el === document.activeElement);
+  }
+  get templatesRegion() {
+    return this.page.getByRole('region', { name: this.t.templates, exact: true });
+  }
+  /** The topbar button that opens the template gallery. */
+  get templatesButton() {
+    return this.page.getByRole('button', { name: this.t.templates, exact: true });
+  }
+  get dismissTemplates() {
+    return this.templatesRegion.getByRole('button', { name: this.t.dismiss, exact: true });
+  }
+  /** Gallery button of a template by key; its name starts with the template's name. */
+  templateButton(key) {
+    return this.templatesRegion.getByRole('button', { name: new RegExp(`^\\s*${esc(this.t.template[key])}`) });
   }
 }
 

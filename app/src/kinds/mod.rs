@@ -3,6 +3,7 @@
 
 pub mod ellipse;
 pub mod frame;
+pub mod ink;
 pub mod note;
 pub mod rect;
 pub mod text;
@@ -32,7 +33,8 @@ pub fn draw(p: &mut Paint<'_>, e: &Element) {
         Kind::Ellipse => ellipse::draw(p, e),
         Kind::Text => text::draw(p, e),
         Kind::Frame => frame::draw(p, e),
-        Kind::Arrow | Kind::Ink | Kind::Unknown(_) => {}
+        Kind::Ink => ink::draw(p, e),
+        Kind::Arrow | Kind::Unknown(_) => {}
     }
 }
 
@@ -41,6 +43,7 @@ pub fn hit(e: &Element, x: f64, y: f64, tolerance: f64) -> bool {
     match e.kind {
         Kind::Ellipse => ellipse::hit(e, x, y, tolerance),
         Kind::Frame => frame::hit(e, x, y, tolerance),
+        Kind::Ink => ink::hit(e, x, y, tolerance),
         _ => {
             x >= e.x - tolerance
                 && x <= e.x + e.w + tolerance

@@ -2,6 +2,7 @@
 //! they are tested natively. They read the scene and emit `ToolEffect`s; the editor
 //! carries them out.
 
+pub mod pen;
 pub mod select;
 pub mod shape;
 
@@ -76,6 +77,7 @@ impl Tool {
                 | Tool::Rect
                 | Tool::Ellipse
                 | Tool::Frame
+                | Tool::Pen
         )
     }
 }

@@ -91,6 +91,7 @@ impl ShapeTool {
                     text: String::new(),
                     parent: None,
                     z: None,
+                    pts: Vec::new(),
                 })
             }
             ShapeState::Idle => None,

@@ -316,8 +316,16 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 if ev.buttons() == 0 && !with_editor(|ed| ed.is_panning()).unwrap_or(false) {
                     return;
                 }
-                let p = pointer(&ev, &board);
-                with_editor(|ed| ed.pointer_move(p));
+                // The browser merges moves into one event per frame; the pen wants them
+                // all, so a quick stroke keeps its shape.
+                let coalesced = ev.get_coalesced_events();
+                let events: Vec<PointerEvent> = if coalesced.length() > 1 {
+                    coalesced.iter().filter_map(|e| e.dyn_into::<PointerEvent>().ok()).collect()
+                } else {
+                    vec![ev]
+                };
+                let points: Vec<Pointer> = events.iter().map(|e| pointer(e, &board)).collect();
+                with_editor(|ed| points.into_iter().for_each(|p| ed.pointer_move(p)));
                 schedule_frame();
             }
             on:pointerup=move |ev: PointerEvent| {

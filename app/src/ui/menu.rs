@@ -142,10 +142,24 @@ pub fn ContextMenu(ui: Ui) -> impl IntoView {
         ui.menu.set(None);
         focus_board();
     };
-    // Focus the first enabled item when the menu opens.
+    // Keep the whole menu inside the window, then focus its first enabled item.
     Effect::new(move |_| {
         if ui.menu.get().is_some() {
             if let Some(menu) = menu_ref.get() {
+                let el: &HtmlElement = &menu;
+                let r = el.get_bounding_client_rect();
+                let (w, h) = web_sys::window()
+                    .map(|w| {
+                        let f = |v: Result<wasm_bindgen::JsValue, _>| {
+                            v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+                        };
+                        (f(w.inner_width()), f(w.inner_height()))
+                    })
+                    .unwrap_or((0.0, 0.0));
+                let left = r.left().min(w - r.width() - 4.0).max(4.0);
+                let top = r.top().min(h - r.height() - 4.0).max(4.0);
+                let _ = el.style().set_property("left", &format!("{left}px"));
+                let _ = el.style().set_property("top", &format!("{top}px"));
                 if let Ok(Some(first)) = menu.query_selector("[role=menuitem]:not([disabled])") {
                     if let Ok(el) = first.dyn_into::<HtmlElement>() {
                         let _ = el.focus();
