@@ -147,6 +147,8 @@ fn from_document(doc: Document, cx: f64, cy: f64) -> Vec<NewElement> {
             parent: inside(&i.parent),
             z: None,
             pts: i.pts.iter().copied().filter(|v| v.is_finite()).collect(),
+            from: inside(&i.from),
+            to: inside(&i.to),
         })
         .collect()
 }

@@ -9,6 +9,7 @@ use crdt::{Board, BoardChange, Command, Kind, Layer, NewElement, LOCAL};
 
 use crate::camera::{Camera, Rect};
 use crate::scene::{bounds, Scene};
+use crate::tools::arrow::ArrowTool;
 use crate::tools::pen::PenTool;
 use crate::tools::select::{SceneQuery, SelectTool};
 use crate::tools::shape::ShapeTool;
@@ -24,6 +25,7 @@ pub struct Editor {
     pub select: SelectTool,
     pub shape: ShapeTool,
     pub pen: PenTool,
+    pub arrow: ArrowTool,
     /// Keep the drawing tool after creating an element ("keep tool active").
     pub keep_tool: bool,
     /// Title of a new frame (in the UI language).
@@ -87,6 +89,7 @@ impl Editor {
             select: SelectTool::default(),
             shape: ShapeTool::default(),
             pen: PenTool::default(),
+            arrow: ArrowTool::default(),
             keep_tool: false,
             frame_title: "Frame".to_string(),
             selection: Vec::new(),
@@ -122,6 +125,66 @@ impl Editor {
             log::warn!("command not applied: {e}");
         }
         self.flush();
+        // Arrows follow what they are bound to, in the same undo step.
+        let moved: Vec<String> = match &cmd {
+            Command::Move { moves } => moves.iter().map(|(id, _, _)| id.clone()).collect(),
+            Command::Resize { id, .. } => vec![id.clone()],
+            _ => Vec::new(),
+        };
+        if !moved.is_empty() {
+            self.follow(&moved);
+        }
+    }
+
+    /// The element under a point that an arrow end may bind to.
+    fn bindable_at(&mut self, x: f64, y: f64) -> Option<String> {
+        let id = self.scene.hit(x, y)?;
+        self.scene
+            .get(&id)
+            .filter(|e| crate::kinds::arrow::bindable(&e.kind))
+            .map(|e| e.id.clone())
+    }
+
+    /// Rewrites the stored geometry of arrows among `ids` or bound to them, so bound
+    /// ends sit on their elements' current borders.
+    fn follow(&mut self, ids: &[String]) {
+        let touched: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let arrows: Vec<crdt::Element> = self
+            .scene
+            .ordered()
+            .into_iter()
+            .filter(|e| e.kind == Kind::Arrow)
+            .filter(|e| {
+                touched.contains(e.id.as_str())
+                    || e.from.as_deref().is_some_and(|f| touched.contains(f))
+                    || e.to.as_deref().is_some_and(|t| touched.contains(t))
+            })
+            .cloned()
+            .collect();
+        for e in arrows {
+            let scene = &self.scene;
+            let target = |id: &str| {
+                scene
+                    .get(id)
+                    .map(|el| (el.bounds(), el.kind == Kind::Ellipse))
+            };
+            let (a, b) = crate::kinds::arrow::resolve(&e, &target);
+            let (r, pts) = crate::kinds::arrow::geometry(a, b);
+            if (r.x, r.y, r.w, r.h) != (e.x, e.y, e.w, e.h) || pts != e.pts {
+                let cmd = Command::SetPoints {
+                    id: e.id.clone(),
+                    x: r.x,
+                    y: r.y,
+                    w: r.w,
+                    h: r.h,
+                    pts,
+                };
+                if let Err(err) = self.board.apply(&cmd, LOCAL) {
+                    log::warn!("arrow not updated: {err}");
+                }
+            }
+        }
+        self.flush();
     }
 
     fn run(&mut self, effects: Vec<ToolEffect>) {
@@ -145,12 +208,10 @@ impl Editor {
     }
 
     pub fn set_tool(&mut self, tool: Tool) {
-        if tool.available() {
-            self.commit_text();
-            self.shape.cancel();
-            self.tool = tool;
-            self.view_version += 1;
-        }
+        self.commit_text();
+        self.shape.cancel();
+        self.tool = tool;
+        self.view_version += 1;
     }
 
     // ---- pointer ----------------------------------------------------------------
@@ -173,6 +234,10 @@ impl Editor {
                 self.create_text_at(p.x, p.y);
             }
             Tool::Pen => self.pen.down(p, self.camera.z),
+            Tool::Arrow => {
+                let under = self.bindable_at(p.x, p.y);
+                self.arrow.down(p, under);
+            }
             tool if tool.shape_kind().is_some() => {
                 if let Some(kind) = tool.shape_kind() {
                     self.shape.down(kind, p);
@@ -204,6 +269,11 @@ impl Editor {
             self.view_version += 1;
             return;
         }
+        if self.arrow.is_drawing() {
+            self.arrow.moved(p);
+            self.view_version += 1;
+            return;
+        }
         if self.tool == Tool::Select {
             let sel = self.selection.clone();
             let fx = self.select.moved(p, &mut self.scene, &sel);
@@ -215,6 +285,23 @@ impl Editor {
 
     pub fn pointer_up(&mut self, p: Pointer) {
         if self.pan_from.take().is_some() {
+            return;
+        }
+        if self.arrow.is_drawing() {
+            let under = self.bindable_at(p.x, p.y);
+            if let Some(arrow) = self.arrow.up(p, under, rules(&Kind::Arrow).default_color) {
+                let id = arrow.id.clone();
+                self.board.begin_gesture();
+                self.apply(Command::Create(vec![arrow]));
+                // Place bound ends on their elements' borders right away.
+                self.follow(std::slice::from_ref(&id));
+                self.board.end_gesture();
+                self.set_selection(vec![id]);
+                if !self.keep_tool {
+                    self.tool = Tool::Select;
+                }
+            }
+            self.view_version += 1;
             return;
         }
         if self.pen.is_drawing() {
@@ -281,6 +368,7 @@ impl Editor {
         self.pan_from = None;
         self.shape.cancel();
         self.pen.cancel();
+        self.arrow.cancel();
         let fx = self.select.cancel();
         self.run(fx);
     }
@@ -370,6 +458,8 @@ impl Editor {
             parent: None,
             z: None,
             pts: Vec::new(),
+            from: None,
+            to: None,
         };
         let id = el.id.clone();
         self.board.begin_gesture();
@@ -495,7 +585,28 @@ impl Editor {
             .collect();
         if !ids.is_empty() {
             self.commit_text();
+            self.board.begin_gesture();
+            // Arrows bound to what goes keep a free end where it was.
+            let gone: std::collections::HashSet<&String> = ids.iter().collect();
+            let loose: Vec<(String, Option<String>, Option<String>)> = self
+                .scene
+                .ordered()
+                .into_iter()
+                .filter(|e| e.kind == Kind::Arrow && !gone.contains(&e.id))
+                .filter(|e| {
+                    e.from.as_ref().is_some_and(|f| gone.contains(f))
+                        || e.to.as_ref().is_some_and(|t| gone.contains(t))
+                })
+                .map(|e| {
+                    let keep = |end: &Option<String>| end.clone().filter(|x| !gone.contains(x));
+                    (e.id.clone(), keep(&e.from), keep(&e.to))
+                })
+                .collect();
+            for (id, from, to) in loose {
+                self.apply(Command::Bind { id, from, to });
+            }
             self.apply(Command::Delete { ids });
+            self.board.end_gesture();
         }
     }
 
@@ -789,13 +900,6 @@ mod tests {
         assert_eq!((ed.camera.x, ed.camera.y), (50.0, 20.0));
     }
 
-    #[test]
-    fn unavailable_tools_cannot_be_chosen() {
-        let mut ed = Editor::new(Board::new(1));
-        ed.set_tool(Tool::Arrow);
-        assert_eq!(ed.tool, Tool::Select);
-    }
-
     fn drag(ed: &mut Editor, from: (f64, f64), to: (f64, f64)) {
         ed.pointer_down(at(ed, from.0, from.1, 0.0), 0);
         for i in 1..=8 {
@@ -885,6 +989,43 @@ mod tests {
         assert_eq!(ed.tool, Tool::Pen);
         ed.undo();
         assert_eq!(ed.scene.len(), 1);
+    }
+
+    #[test]
+    fn an_arrow_follows_its_bound_notes_and_keeps_a_free_end_when_one_goes() {
+        let mut ed = Editor::new(Board::new(1));
+        let a = ed.create_note_at(0.0, 0.0);
+        ed.commit_text();
+        let b = ed.create_note_at(600.0, 0.0);
+        ed.commit_text();
+        ed.set_tool(Tool::Arrow);
+        drag(&mut ed, (0.0, 0.0), (600.0, 0.0));
+        let arrow = ed.selection[0].clone();
+        let e = ed.scene.get(&arrow).unwrap().clone();
+        assert_eq!(
+            (e.from.as_deref(), e.to.as_deref()),
+            (Some(a.as_str()), Some(b.as_str()))
+        );
+        // The ends sit on the notes' borders (x = 100 + 4 and 500 − 4), not at the centres.
+        let (start, end) = crate::kinds::arrow::stored_ends(&e);
+        assert_eq!((start.0.round(), end.0.round()), (104.0, 496.0));
+        // Moving B drags the arrow's end along.
+        ed.set_selection(vec![b.clone()]);
+        drag(&mut ed, (600.0, 0.0), (600.0, 400.0));
+        let e = ed.scene.get(&arrow).unwrap().clone();
+        let (_, end) = crate::kinds::arrow::stored_ends(&e);
+        assert!(end.1 > 200.0, "the end followed B down: {end:?}");
+        // Deleting B leaves the arrow with a free end where B's border was.
+        ed.set_selection(vec![b.clone()]);
+        ed.delete_selection();
+        let e = ed.scene.get(&arrow).unwrap().clone();
+        assert_eq!(e.to, None);
+        assert_eq!(crate::kinds::arrow::stored_ends(&e).1, end);
+        ed.undo();
+        assert_eq!(
+            ed.scene.get(&arrow).unwrap().to.as_deref(),
+            Some(b.as_str())
+        );
     }
 
     #[test]

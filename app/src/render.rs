@@ -46,12 +46,28 @@ impl Renderer {
             editing: false,
         };
         // Frames first, so they lie below everything, including their children.
-        let visible = editor.scene.query(&view);
+        editor.scene.ensure_order();
+        let visible = editor.scene.query_ordered(&view);
         let (frames, others): (Vec<_>, Vec<_>) = visible
             .into_iter()
             .partition(|e| e.kind == crdt::Kind::Frame);
+        let scene = &editor.scene;
+        let target = |id: &str| {
+            let el = scene.get(id)?;
+            let r = previews.get(id).copied().unwrap_or_else(|| el.bounds());
+            Some((r, el.kind == crdt::Kind::Ellipse))
+        };
         for e in frames.into_iter().chain(others) {
             paint.editing = editing.as_deref() == Some(e.id.as_str());
+            if e.kind == crdt::Kind::Arrow {
+                let mut moved = e.clone();
+                if let Some(r) = previews.get(&e.id) {
+                    (moved.x, moved.y) = (r.x, r.y);
+                }
+                let (a, b) = kinds::arrow::resolve(&moved, &target);
+                kinds::arrow::draw_between(&mut paint, e, a, b);
+                continue;
+            }
             match previews.get(&e.id) {
                 Some(r) => {
                     let mut moved = e.clone();
@@ -81,6 +97,25 @@ impl Renderer {
             ctx.set_global_alpha(0.7);
             kinds::draw(&mut paint, &e);
             ctx.set_global_alpha(1.0);
+        }
+        if let Some((a, b)) = editor.arrow.preview() {
+            let ghost = crdt::Element {
+                id: String::new(),
+                kind: crdt::Kind::Arrow,
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: 1.0,
+                z: String::new(),
+                color: "gray".into(),
+                text: String::new(),
+                parent: None,
+                from: None,
+                to: None,
+                pts: Vec::new(),
+                locked: false,
+            };
+            kinds::arrow::draw_between(&mut paint, &ghost, a, b);
         }
         let stroke = editor.pen.stroke();
         if !stroke.is_empty() {

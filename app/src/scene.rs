@@ -120,7 +120,7 @@ impl Scene {
         }
     }
 
-    fn ensure_order(&mut self) {
+    pub fn ensure_order(&mut self) {
         if !self.order_dirty {
             return;
         }
@@ -148,6 +148,12 @@ impl Scene {
     /// Elements intersecting `view`, in paint order.
     pub fn query(&mut self, view: &Rect) -> Vec<&Element> {
         self.ensure_order();
+        self.query_ordered(view)
+    }
+
+    /// `query` for a scene whose order is already up to date (`ensure_order`), so
+    /// callers can hold the results next to other shared borrows of the scene.
+    pub fn query_ordered(&self, view: &Rect) -> Vec<&Element> {
         let (x0, y0, x1, y1) = cell_range(view);
         let cells = (x1 - x0 + 1).saturating_mul(y1 - y0 + 1);
         let mut ranks: Vec<usize> = if cells > (self.grid.len() as i64).max(1) * 2 {

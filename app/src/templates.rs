@@ -282,6 +282,8 @@ impl Builder {
             parent: parent.map(str::to_string),
             z: None,
             pts: Vec::new(),
+            from: None,
+            to: None,
         };
         if kind == Kind::Frame {
             self.frames.push(e);

@@ -24,6 +24,8 @@ fn note(i: usize, n: usize) -> NewElement {
         parent: None,
         z: None,
         pts: Vec::new(),
+        from: None,
+        to: None,
     }
 }
 

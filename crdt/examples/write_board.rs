@@ -28,6 +28,8 @@ fn note(id: &str, x: f64, y: f64, color: &str) -> NewElement {
         parent: None,
         z: None,
         pts: Vec::new(),
+        from: None,
+        to: None,
     }
 }
 

@@ -393,6 +393,41 @@ impl Board {
                     m.remove(txn, "parent");
                 }
             }
+            Command::SetPoints {
+                id,
+                x,
+                y,
+                w,
+                h,
+                pts,
+            } => {
+                let ok = [*x, *y, *w, *h].iter().all(|v| v.is_finite())
+                    && *w > 0.0
+                    && *h > 0.0
+                    && pts.iter().all(|v| v.is_finite());
+                if let (Some(el), true) = (self.element_map(txn, id), ok) {
+                    el.insert(txn, "x", *x);
+                    el.insert(txn, "y", *y);
+                    el.insert(txn, "w", *w);
+                    el.insert(txn, "h", *h);
+                    let pts: Vec<Any> = pts.iter().map(|v| Any::from(*v)).collect();
+                    el.insert(txn, "pts", Any::from(pts));
+                }
+            }
+            Command::Bind { id, from, to } => {
+                if let Some(el) = self.element_map(txn, id) {
+                    for (key, end) in [("from", from), ("to", to)] {
+                        match end {
+                            Some(target) if target != id => {
+                                el.insert(txn, key, target.as_str());
+                            }
+                            _ => {
+                                el.remove(txn, key);
+                            }
+                        }
+                    }
+                }
+            }
             Command::SetParent { ids, parent } => {
                 for id in ids {
                     let Some(el) = self.element_map(txn, id) else {
@@ -475,6 +510,11 @@ impl Board {
             el.insert(txn, "text", TextPrelim::new(n.text.as_str()));
             if let Some(p) = &n.parent {
                 el.insert(txn, "parent", p.as_str());
+            }
+            for (key, end) in [("from", &n.from), ("to", &n.to)] {
+                if let Some(id) = end {
+                    el.insert(txn, key, id.as_str());
+                }
             }
             if !n.pts.is_empty() {
                 let pts: Vec<Any> = n

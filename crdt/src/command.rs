@@ -25,6 +25,9 @@ pub struct NewElement {
     pub z: Option<String>,
     /// Points relative to (`x`, `y`), flattened `[x0, y0, x1, y1, …]` (ink, arrows).
     pub pts: Vec<f64>,
+    /// Arrow ends bound to element ids.
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 impl NewElement {
@@ -43,6 +46,8 @@ impl NewElement {
             parent: None,
             z: None,
             pts: Vec::new(),
+            from: None,
+            to: None,
         }
     }
 }
@@ -89,5 +94,20 @@ pub enum Command {
     SetParent {
         ids: Vec<String>,
         parent: Option<String>,
+    },
+    /// Set an element's box and points together (arrows that follow their ends).
+    SetPoints {
+        id: String,
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        pts: Vec<f64>,
+    },
+    /// Bind or unbind an arrow's ends (`None` frees that end).
+    Bind {
+        id: String,
+        from: Option<String>,
+        to: Option<String>,
     },
 }

@@ -29,6 +29,8 @@ fn note(id: &str, x: f64, y: f64) -> NewElement {
         parent: None,
         z: None,
         pts: Vec::new(),
+        from: None,
+        to: None,
     }
 }
 

@@ -28,6 +28,8 @@ fn valid_updates() -> &'static [Vec<u8>] {
                 parent: None,
                 z: None,
                 pts: Vec::new(),
+                from: None,
+                to: None,
             })
             .collect();
         b.apply(&Command::Create(notes), LOCAL).unwrap();

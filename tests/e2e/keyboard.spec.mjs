@@ -159,7 +159,7 @@ it('every toolbar button and outline item reached with Tab shows a focus ring', 
   await board.createNote({ text: 'Second', dx: 150, dy: -40 });
   await board.clickEmpty(0, 200);
   const toolbarButtons = await board.toolbar.getByRole('button').evaluateAll((bs) => bs.filter((b) => !b.disabled).map((b) => b.getAttribute('aria-label')));
-  assert.equal(toolbarButtons.length, 8, `seven tools and "Keep tool active": ${JSON.stringify(toolbarButtons)}`);
+  assert.equal(toolbarButtons.length, 10, `nine tools and "Keep tool active": ${JSON.stringify(toolbarButtons)}`);
   const outlineCount = await board.outlineItems.count();
   assert.equal(outlineCount, 2);
 

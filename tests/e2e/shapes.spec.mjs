@@ -183,16 +183,12 @@ it('"Keep tool active" keeps the drawing tool for several shapes; Q toggles it',
   await board.waitPressed(keep, true, 'Q turns it on again');
 });
 
-it('Arrow is disabled with a tooltip, and its key does not choose it', async ({ board }) => {
-  for (const key of ['arrow']) {
-    const b = board.tool(key);
-    assert.equal(await b.isDisabled(), true, `${key} is disabled`);
-    assert.ok(((await b.getAttribute('title')) || '').trim(), `${key} explains itself in a tooltip`);
+it('every tool is enabled and chosen by its key', async ({ board }) => {
+  for (const [key, letter] of [['arrow', 'a'], ['pen', 'p'], ['frame', 'f'], ['select', 'v']]) {
+    await board.press(letter);
+    await board.waitPressed(board.tool(key));
   }
-  await board.press('a');
-  await board.frame();
-  assert.equal(await board.isPressed(board.tool('select')), true, 'Select stays the tool');
-  for (const key of ['select', 'hand', 'note', 'text', 'rectangle', 'ellipse', 'pen', 'frame']) {
+  for (const key of ['select', 'hand', 'note', 'text', 'rectangle', 'ellipse', 'arrow', 'pen', 'frame']) {
     assert.equal(await board.tool(key).isEnabled(), true, `${key} is enabled`);
   }
 });
@@ -226,4 +222,26 @@ it('the Pen draws ink that keeps the shape of the stroke, and stays active for t
   assert.equal(await board.isPressed(board.tool('pen')), true, 'the Pen stays the tool');
   await board.undo();
   await board.waitElements((els) => !els.some((e) => e.kind === 'ink'));
+});
+
+it('an arrow drawn from one note to another binds both ends and follows a moved note', async ({ board, page }) => {
+  const a = await board.createNote({ text: 'Ursache', dx: -250 });
+  const b = await board.createNote({ text: 'Wirkung', dx: 250 });
+  await board.chooseTool('arrow');
+  const from = await board.toScreen(a.x + a.w / 2, a.y + a.h / 2);
+  const to = await board.toScreen(b.x + b.w / 2, b.y + b.h / 2);
+  await board.drag(from, to);
+  const els = await board.waitElements((list) => list.some((e) => e.kind === 'arrow'));
+  const arrow = els.find((e) => e.kind === 'arrow');
+  const stored = await page.evaluate((id) => window.__lernraum.elements().find((e) => e.id === id), arrow.id);
+  assert.equal(stored.pts.length, 4, 'a straight arrow has two points');
+  await board.waitOutline(['Note: Ursache', 'Note: Wirkung', 'Arrow:']);
+  // Move B down: the arrow's end goes with it.
+  await board.clickElement(b.id);
+  const bc = await board.toScreen(b.x + b.w / 2, b.y + b.h / 2);
+  await board.drag(bc, { x: bc.x, y: bc.y + 200 });
+  await board.waitElements((list) => {
+    const ar = list.find((e) => e.id === arrow.id);
+    return ar && ar.y + ar.h > b.y + b.h / 2 + 100;
+  }, 'the arrow follows the moved note');
 });

@@ -343,7 +343,12 @@ async function survivesHostileServer(openBoard, frames, { batch = 5 } = {}) {
         conn.markerSent = false;
         answered += 1;
         conn.serverClosed = true;
-        socket.close(1000, 'next batch');
+        // Complete the handshake before hanging up: a server that syncs is one the app
+        // reconnects to quickly (its backoff restarts only after a sync).
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, 0);
+        syncProtocol.writeSyncStep2(enc, serverDoc);
+        socket.send(encoding.toUint8Array(enc), () => socket.close(1000, 'next batch'));
       }
     });
     (async () => {

@@ -1,6 +1,7 @@
 //! Drawing and hit testing, one module per element kind. Kinds this version does not
 //! draw (arrows, ink, frames, unknown kinds) are kept in the board and skipped here.
 
+pub mod arrow;
 pub mod ellipse;
 pub mod frame;
 pub mod ink;
@@ -34,7 +35,12 @@ pub fn draw(p: &mut Paint<'_>, e: &Element) {
         Kind::Text => text::draw(p, e),
         Kind::Frame => frame::draw(p, e),
         Kind::Ink => ink::draw(p, e),
-        Kind::Arrow | Kind::Unknown(_) => {}
+        // Arrows are drawn by the renderer, which resolves their bound ends.
+        Kind::Arrow => {
+            let (a, b) = arrow::stored_ends(e);
+            arrow::draw_between(p, e, a, b);
+        }
+        Kind::Unknown(_) => {}
     }
 }
 
@@ -44,6 +50,10 @@ pub fn hit(e: &Element, x: f64, y: f64, tolerance: f64) -> bool {
         Kind::Ellipse => ellipse::hit(e, x, y, tolerance),
         Kind::Frame => frame::hit(e, x, y, tolerance),
         Kind::Ink => ink::hit(e, x, y, tolerance),
+        Kind::Arrow => {
+            let (a, b) = arrow::stored_ends(e);
+            arrow::hit(a, b, x, y, tolerance)
+        }
         _ => {
             x >= e.x - tolerance
                 && x <= e.x + e.w + tolerance

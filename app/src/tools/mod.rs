@@ -2,14 +2,14 @@
 //! they are tested natively. They read the scene and emit `ToolEffect`s; the editor
 //! carries them out.
 
+pub mod arrow;
 pub mod pen;
 pub mod select;
 pub mod shape;
 
 use crdt::Command;
 
-/// The active tool. Tools not built yet are listed so the toolbar can show them
-/// disabled, never silently dead.
+/// The active tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tool {
     Select,
@@ -64,21 +64,6 @@ impl Tool {
             Tool::Frame => Some(crdt::Kind::Frame),
             _ => None,
         }
-    }
-
-    /// Built in this version; the others are shown disabled.
-    pub fn available(self) -> bool {
-        matches!(
-            self,
-            Tool::Select
-                | Tool::Hand
-                | Tool::Note
-                | Tool::Text
-                | Tool::Rect
-                | Tool::Ellipse
-                | Tool::Frame
-                | Tool::Pen
-        )
     }
 }
 

@@ -75,6 +75,8 @@ impl PenTool {
             parent: None,
             z: None,
             pts,
+            from: None,
+            to: None,
         })
     }
 }

@@ -92,6 +92,8 @@ impl ShapeTool {
                     parent: None,
                     z: None,
                     pts: Vec::new(),
+                    from: None,
+                    to: None,
                 })
             }
             ShapeState::Idle => None,

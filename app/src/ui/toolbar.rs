@@ -56,15 +56,7 @@ pub fn Toolbar(ui: Ui) -> impl IntoView {
         .into_iter()
         .map(|tool| {
             let name = t(lang, tool_msg(tool));
-            let title = if tool.available() {
-                format!("{name} ({})", tool.shortcut())
-            } else {
-                format!(
-                    "{name} ({}) · {}",
-                    tool.shortcut(),
-                    t(lang, Msg::ComingSoon)
-                )
-            };
+            let title = format!("{name} ({})", tool.shortcut());
             view! {
                 <button
                     class="tool"
@@ -72,7 +64,6 @@ pub fn Toolbar(ui: Ui) -> impl IntoView {
                     title=title
                     aria-keyshortcuts=tool.shortcut()
                     aria-pressed=move || if ui.tool.get() == tool { "true" } else { "false" }
-                    disabled=!tool.available()
                     on:click=move |_| choose_tool(tool)
                 >
                     {svg_icon(icon_path(tool))}
