@@ -187,9 +187,19 @@ fn team_agreement(b: &mut Builder) {
 
 fn problem_map(b: &mut Builder) {
     let grid = Grid { cols: 2, rows: 2 };
+    let mut frames = Vec::new();
     for (i, (title, color, examples)) in PROBLEM_MAP.into_iter().enumerate() {
         let x = i as f64 * (grid.width() + ARROW_GAP);
-        b.frame_with_notes((x, 0.0), grid, title, color, &examples);
+        frames.push((
+            b.frame_with_notes((x, 0.0), grid, title, color, &examples),
+            x,
+        ));
+    }
+    // Causes → tensions → effects, bound to the frames so they follow them.
+    let mid = grid.height() / 2.0;
+    for pair in frames.windows(2) {
+        let ((from, x0), (to, x1)) = (&pair[0], &pair[1]);
+        b.arrow(from, to, (x0 + grid.width() + 4.0, mid), (x1 - 4.0, mid));
     }
 }
 
@@ -301,7 +311,7 @@ impl Builder {
         title: Tr,
         color: &str,
         notes: &[Tr],
-    ) {
+    ) -> String {
         debug_assert!(notes.len() <= grid.cols * grid.rows);
         let rect = (x, y, grid.width(), grid.height());
         let frame = self.element(Kind::Frame, rect, "white", title, None);
@@ -310,6 +320,28 @@ impl Builder {
             let rect = (x + dx, y + dy, NOTE_SIZE, NOTE_SIZE);
             self.element(Kind::Note, rect, color, text, Some(&frame));
         }
+        frame
+    }
+
+    /// A horizontal arrow from `a` to `b` (left to right), bound to two elements.
+    fn arrow(&mut self, from: &str, to: &str, a: (f64, f64), b: (f64, f64)) {
+        let (x, y) = (a.0.min(b.0), a.1.min(b.1) - 0.5);
+        let (w, h) = ((b.0 - a.0).abs().max(1.0), (b.1 - a.1).abs().max(1.0));
+        self.contents.push(NewElement {
+            id: crdt::new_id(),
+            kind: Kind::Arrow,
+            x,
+            y,
+            w,
+            h,
+            color: "gray".to_string(),
+            text: String::new(),
+            parent: None,
+            z: None,
+            pts: vec![a.0 - x, a.1 - y, b.0 - x, b.1 - y],
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+        });
     }
 
     /// Frames first, then contents, moved so the bounding box is centred on `(cx, cy)`.
@@ -377,7 +409,11 @@ mod tests {
                 assert!(e.x.is_finite() && e.y.is_finite(), "{t:?}: {e:?}");
                 assert!(crdt::is_valid_color(&e.color), "{t:?}: {e:?}");
                 assert_eq!(e.z, None, "{t:?}: new elements go on top");
-                assert!(!e.text.trim().is_empty(), "{t:?} {lang:?}: empty text");
+                // Arrows carry no label; everything else says something.
+                assert!(
+                    e.kind == Kind::Arrow || !e.text.trim().is_empty(),
+                    "{t:?} {lang:?}: empty text"
+                );
                 if e.kind == Kind::Frame {
                     assert_eq!(e.color, "white");
                     assert_eq!(e.parent, None, "frames are not nested");
@@ -538,7 +574,9 @@ mod tests {
                     (d.kind.clone(), d.x, d.y, d.w, d.h),
                     (e.kind.clone(), e.x, e.y, e.w, e.h)
                 );
-                assert_ne!(d.text, e.text, "{t:?}: {:?} is not translated", d.text);
+                if d.kind != Kind::Arrow {
+                    assert_ne!(d.text, e.text, "{t:?}: {:?} is not translated", d.text);
+                }
             }
         }
         let names: std::collections::HashSet<_> =
@@ -587,6 +625,14 @@ mod tests {
                 pair[1].x - (pair[0].x + pair[0].w) >= 150.0,
                 "room for arrows"
             );
+        }
+        // Causes → tensions → effects: two arrows bound to the frames, between them.
+        let arrows: Vec<_> = els.iter().filter(|e| e.kind == Kind::Arrow).collect();
+        assert_eq!(arrows.len(), 2);
+        for (a, pair) in arrows.iter().zip(fs.windows(2)) {
+            assert_eq!(a.from.as_deref(), Some(pair[0].id.as_str()));
+            assert_eq!(a.to.as_deref(), Some(pair[1].id.as_str()));
+            assert!(a.x >= pair[0].x + pair[0].w && a.x + a.w <= pair[1].x);
         }
     }
 
