@@ -191,6 +191,7 @@ fn install_bench(window: &web_sys::Window, n: usize) {
         }
     });
     set(&b, "setView", &set_view.into_js_value());
+    set(&b, "editorBench", &func0(editor_bench));
     set(window, "__bench", &b.into());
     // Poll the model until it holds N elements (the data may arrive from storage or
     // a server), then flag readiness after painting a frame.
@@ -209,4 +210,50 @@ fn poll_ready(window: web_sys::Window, n: usize) {
     } else {
         leptos::prelude::request_animation_frame(move || poll_ready(window, n));
     }
+}
+
+/// Editor micro-benchmarks on the loaded board, in the browser where they matter:
+/// hit tests at random points, and a marquee dragged across the board (the selection
+/// query per pointer move). Returns `{hitMs, marqueeMs, hits, moves}` (mean ms each).
+fn editor_bench() -> JsValue {
+    use crate::tools::select::SceneQuery;
+    let out = Object::new();
+    with_editor(|ed| {
+        ed.flush();
+        let Some(area) = ed.scene.content_bounds() else {
+            return;
+        };
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = || perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let hits = 10_000;
+        let t0 = now();
+        let mut found = 0;
+        for _ in 0..hits {
+            let x = area.x + rng.f64() * area.w;
+            let y = area.y + rng.f64() * area.h;
+            found += ed.scene.hit(x, y).is_some() as usize;
+        }
+        let hit_ms = (now() - t0) / hits as f64;
+        // A marquee from the top-left corner growing to the whole board in 120 moves.
+        let moves = 120;
+        let t0 = now();
+        let mut selected = 0;
+        for i in 1..=moves {
+            let f = i as f64 / moves as f64;
+            let r = crate::camera::Rect {
+                x: area.x,
+                y: area.y,
+                w: area.w * f,
+                h: area.h * f,
+            };
+            selected = ed.scene.inside(&r).len();
+        }
+        let marquee_ms = (now() - t0) / moves as f64;
+        set(&out, "hitMs", &hit_ms.into());
+        set(&out, "marqueeMs", &marquee_ms.into());
+        set(&out, "hits", &(found as f64).into());
+        set(&out, "selectedAtEnd", &(selected as f64).into());
+    });
+    out.into()
 }

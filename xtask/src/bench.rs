@@ -2,6 +2,9 @@
 //! Markdown, under a header describing the machine, to `docs/performance.md`:
 //! - the board model (crdt) next to JavaScript Yjs doing the same work
 //!   (`tests/bench/native.mjs` with `crdt/examples/bench.rs`);
+//! - the editor on a mixed board of 10,000 elements: pan, marquee, hit test
+//!   (`tests/bench/editor.mjs`);
+//! - memory after load, JS heap and wasm memory (`tests/bench/memory.mjs`);
 //! - the peer-bench harness (TESTING.md, "Bench page contract"): Lernraum next to tldraw
 //!   and Excalidraw in headless Chromium, load, pan and zoom frames, heap, bytes.
 //!
@@ -42,6 +45,10 @@ pub fn run(options: &Options) -> Result {
     let mut failures = Vec::new();
 
     sections.push(native(&mut failures));
+    let mut editor = command("node");
+    editor.arg("tests/bench/editor.mjs").env("LERNRAUM_DIST", &dist);
+    system::with_chromium(&mut editor);
+    sections.push(script_section("Editor, mixed board", &mut editor, &mut failures));
 
     let harness = options
         .peer_bench

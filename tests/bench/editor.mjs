@@ -1,0 +1,98 @@
+// Editor benchmarks on a mixed board of 10,000 elements (notes, rectangles, ellipses,
+// arrows bound between notes, 1,000 ink strokes), in headless Chromium: pan frame times
+// at the overview zoom (rAF deltas over 120 frames, as peer-bench measures them), the
+// marquee's selection query per pointer move, and hit tests. Prints Markdown.
+// The board is written with JavaScript Yjs and served by a y-websocket server.
+import crypto from 'node:crypto'
+import { launchBrowser, startServer } from '../e2e/harness.mjs'
+import { startYServer, yClient, Y } from '../e2e/yws.mjs'
+
+const N = 10000
+const dist = process.env.LERNRAUM_DIST
+
+function fillMixed (doc) {
+  const els = doc.getMap('elements')
+  const cols = Math.ceil(Math.sqrt(N))
+  const noteIds = []
+  const counts = {}
+  doc.transact(() => {
+    doc.getMap('meta').set('schema', 1)
+    for (let i = 0; i < N; i++) {
+      const id = `mix${String(i).padStart(16, '0')}`
+      const el = new Y.Map()
+      els.set(id, el)
+      const x = (i % cols) * 240
+      const y = Math.floor(i / cols) * 240
+      const kind = i < 1000 ? 'ink' : i % 10 < 6 ? 'note' : i % 10 < 7 ? 'rect' : i % 10 < 8 ? 'ellipse' : 'arrow'
+      counts[kind] = (counts[kind] ?? 0) + 1
+      el.set('kind', kind); el.set('x', x); el.set('y', y); el.set('w', 200); el.set('h', kind === 'note' ? 200 : 120)
+      el.set('z', `a${String(i).padStart(5, '0')}`); el.set('color', ['yellow', 'blue', 'green', 'pink'][i % 4])
+      const t = new Y.Text(); el.set('text', t)
+      if (kind === 'note' || kind === 'rect' || kind === 'ellipse') { t.insert(0, `Maßnahme ${i}`); noteIds.push(id) }
+      if (kind === 'ink') {
+        const pts = []
+        for (let k = 0; k < 20; k++) pts.push(k * 10, 60 + Math.sin(k / 3) * 50)
+        el.set('pts', pts)
+      }
+      if (kind === 'arrow') {
+        el.set('pts', [0, 0, 200, 120])
+        if (noteIds.length >= 2) { el.set('from', noteIds[noteIds.length - 1]); el.set('to', noteIds[noteIds.length - 2]) }
+      }
+    }
+  })
+  return counts
+}
+
+const yserver = await startYServer()
+const site = await startServer(dist)
+const browser = await launchBrowser()
+let result
+try {
+  const room = crypto.randomBytes(12).toString('base64url')
+  const key = crypto.randomBytes(16).toString('base64url')
+  const client = yClient(yserver.url, room)
+  const counts = fillMixed(client.doc)
+  await client.whenSynced(60000)
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  await page.goto(`${site.url ?? site.base}/?lang=en&ws=${encodeURIComponent(yserver.url)}&bench=${N}#room=${room}&key=${key}`)
+  await page.waitForFunction(() => window.__benchReady === true, null, { timeout: 120000 })
+  await page.waitForTimeout(1000)
+  // Pan at the overview zoom: one view change per animation frame, rAF deltas recorded.
+  const pan = await page.evaluate(async () => {
+    const b = window.__bench
+    b.setView({ x: -5000, y: -5000, z: 0.1 })
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))
+    const deltas = []
+    let last = performance.now()
+    for (let i = 0; i < 120; i++) {
+      const v = b.getView()
+      const step = [[0, 40], [40, 0], [0, -40], [-40, 0]][Math.floor(i / 5) % 4]
+      b.setView({ x: v.x + step[0] / v.z, y: v.y + step[1] / v.z, z: v.z })
+      await new Promise(r => requestAnimationFrame(r))
+      const t = performance.now(); deltas.push(t - last); last = t
+    }
+    deltas.sort((a, b) => a - b)
+    return { p50: deltas[Math.floor(deltas.length * 0.5)], p95: deltas[Math.floor(deltas.length * 0.95)] }
+  })
+  const micro = await page.evaluate(() => window.__bench.editorBench())
+  result = { pan, micro, counts }
+  client.close()
+} finally {
+  await browser.close()
+  await site.close?.()
+  await yserver.stop()
+}
+const f = v => v.toFixed(v < 1 ? 3 : 1)
+console.log('## Editor, mixed board of 10,000 elements\n')
+const c = result.counts
+const n = k => (c[k] ?? 0).toLocaleString('en')
+console.log(`${n('note')} notes, ${n('rect')} rectangles, ${n('ellipse')} ellipses, ${n('arrow')} arrows bound between them and ${n('ink')} ink strokes, in`)
+console.log('headless Chromium (software raster). Pan: one view change per frame at zoom 0.1, rAF')
+console.log('deltas of 120 frames (16.7 ms is the 60 Hz floor). Marquee: the selection query for')
+console.log('a marquee growing over the whole board, per pointer move. Hit test: a random point.\n')
+console.log('| measure | Lernraum | target | ÷ target |')
+console.log('|---|---:|---:|---:|')
+console.log(`| pan p50 / p95, ms | ${f(result.pan.p50)} / ${f(result.pan.p95)} | ≤ 16.7 | ${(result.pan.p95 / 16.7).toFixed(2)} |`)
+console.log(`| marquee, ms per pointer move | ${f(result.micro.marqueeMs)} | ≤ 2 | ${(result.micro.marqueeMs / 2).toFixed(2)} |`)
+console.log(`| hit test, ms | ${f(result.micro.hitMs)} | ≤ 0.1 | ${(result.micro.hitMs / 0.1).toFixed(2)} |`)
+console.log()
