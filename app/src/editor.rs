@@ -610,9 +610,18 @@ impl Editor {
         }
     }
 
+    /// The selected elements that may be changed (locked ones may not).
+    fn changeable(&self) -> Vec<String> {
+        self.selection
+            .iter()
+            .filter(|id| self.scene.get(id).is_some_and(|e| !e.locked))
+            .cloned()
+            .collect()
+    }
+
     pub fn recolor_selection(&mut self, color: &str) {
-        if !self.selection.is_empty() {
-            let ids = self.selection.clone();
+        let ids = self.changeable();
+        if !ids.is_empty() {
             self.apply(Command::Recolor {
                 ids,
                 color: color.to_string(),
@@ -621,8 +630,8 @@ impl Editor {
     }
 
     pub fn reorder_selection(&mut self, layer: Layer) {
-        if !self.selection.is_empty() {
-            let ids = self.selection.clone();
+        let ids = self.changeable();
+        if !ids.is_empty() {
             self.apply(Command::Reorder { ids, layer });
         }
     }
@@ -653,6 +662,10 @@ impl Editor {
     }
 
     pub fn cut_selection(&mut self) -> Option<String> {
+        // Copying a locked element is fine; cutting would delete it.
+        if self.changeable().len() != self.selection.len() {
+            return self.copy_selection();
+        }
         let text = self.copy_selection()?;
         self.delete_selection();
         Some(text)
@@ -1025,6 +1038,42 @@ mod tests {
         assert_eq!(
             ed.scene.get(&arrow).unwrap().to.as_deref(),
             Some(b.as_str())
+        );
+    }
+
+    #[test]
+    fn locked_elements_can_be_selected_but_not_changed() {
+        let mut ed = Editor::new(Board::new(1));
+        let id = ed.create_note_at(100.0, 100.0);
+        ed.input_text("Fest");
+        ed.commit_text();
+        ed.board
+            .apply(
+                &Command::SetLocked {
+                    ids: vec![id.clone()],
+                    locked: true,
+                },
+                crdt::REMOTE,
+            )
+            .unwrap();
+        ed.flush();
+        let before = ed.scene.get(&id).unwrap().clone();
+        ed.set_selection(vec![id.clone()]);
+        // Drag, nudge, resize handle, recolour, reorder, delete, edit, cut: nothing changes.
+        drag(&mut ed, (100.0, 100.0), (400.0, 300.0));
+        ed.nudge_selection(10.0, 0.0);
+        drag(&mut ed, (200.0, 200.0), (300.0, 300.0));
+        ed.set_selection(vec![id.clone()]);
+        ed.recolor_selection("blue");
+        ed.reorder_selection(Layer::Back);
+        ed.start_editing(&id);
+        assert!(ed.editing.is_none());
+        ed.cut_selection();
+        ed.delete_selection();
+        assert_eq!(ed.scene.get(&id), Some(&before));
+        assert!(
+            ed.handle_box().is_none(),
+            "no resize handles on a locked element"
         );
     }
 

@@ -215,7 +215,10 @@ pub fn refresh() {
                 height: h * z,
                 zoom: z,
                 color: e.color.clone(),
-                free_text: matches!(e.kind, crdt::Kind::Text | crdt::Kind::Frame),
+                free_text: matches!(
+                    e.kind,
+                    crdt::Kind::Text | crdt::Kind::Frame | crdt::Kind::Arrow
+                ),
             })
         });
         let color = ed

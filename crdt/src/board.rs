@@ -428,6 +428,17 @@ impl Board {
                     }
                 }
             }
+            Command::SetLocked { ids, locked } => {
+                for id in ids {
+                    if let Some(el) = self.element_map(txn, id) {
+                        if *locked {
+                            el.insert(txn, "locked", true);
+                        } else {
+                            el.remove(txn, "locked");
+                        }
+                    }
+                }
+            }
             Command::SetParent { ids, parent } => {
                 for id in ids {
                     let Some(el) = self.element_map(txn, id) else {

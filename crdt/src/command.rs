@@ -110,4 +110,9 @@ pub enum Command {
         from: Option<String>,
         to: Option<String>,
     },
+    /// Lock or unlock elements (`locked`: only the moderator may change them).
+    SetLocked {
+        ids: Vec<String>,
+        locked: bool,
+    },
 }
