@@ -1,0 +1,349 @@
+//! `Board`: one board document (schema 1) over a yrs `Doc`, with typed reads,
+//! commands, change tracking, per-user undo and whole-board save/load.
+//!
+//! Conflicts resolve as yrs resolves them: each element is its own map, so two people
+//! changing different keys of one element both keep their edits; the same key written
+//! concurrently ends with one deterministic winner on every peer.
+//! Never hold a transaction across calls into this type: every method takes its own.
+
+mod apply;
+mod zorder;
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::sync::Arc;
+use zorder::ZOrder;
+
+use yrs::types::DeepObservable;
+use yrs::undo::{Options as UndoOptions, UndoManager};
+use yrs::updates::decoder::Decode;
+use yrs::{
+    Any, Doc, Map, MapRef, OffsetKind, Options, Origin, Out, ReadTxn, StateVector, Transact,
+    TransactionMut, Update,
+};
+
+use crate::change::BoardChange;
+use crate::command::Command;
+use crate::element::Element;
+
+/// Schema version written to `meta.schema`.
+pub const SCHEMA_VERSION: f64 = 1.0;
+
+/// Origin of the local user's edits: the only origin the undo manager tracks.
+pub const LOCAL: &str = "local";
+/// Origin of updates received from peers.
+pub const REMOTE: &str = "remote";
+/// Origin of loads from storage and file imports.
+pub const LOAD: &str = "load";
+/// Origin of the board's creation (schema, title, moderator key): not undoable.
+const INIT: &str = "init";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoardError {
+    /// Another transaction is alive (we were called from inside an observer).
+    Busy,
+    /// Bytes that are not a Yjs update v1, or that yrs refused to apply.
+    BadUpdate(String),
+}
+
+impl std::fmt::Display for BoardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BoardError::Busy => write!(f, "the board is busy with another change"),
+            BoardError::BadUpdate(why) => write!(f, "not a readable board update: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BoardError {}
+
+pub struct Board {
+    doc: Doc,
+    elements: MapRef,
+    meta: MapRef,
+    undo: UndoManager<()>,
+    pending: Rc<RefCell<BoardChange>>,
+    /// Every element's `z`, ordered, kept up to date by the deep observer, so finding
+    /// the top or bottom of the paint order is O(log n), not a scan.
+    zorder: Rc<RefCell<ZOrder>>,
+    /// Updates (v1) of every transaction not loaded from storage, for persistence.
+    updates: Rc<RefCell<Vec<Vec<u8>>>>,
+    /// Updates (v1) this peer must send: neither loaded nor received from a peer.
+    outgoing: Rc<RefCell<Vec<Vec<u8>>>>,
+    gesture: bool,
+}
+
+impl Board {
+    /// An empty board document. `client_id` must be random per session and fit in 32 bits
+    /// (JavaScript Yjs breaks on larger ids).
+    pub fn new(client_id: u32) -> Board {
+        let mut options = Options::with_client_id(yrs::block::ClientID::new(client_id as u64));
+        options.offset_kind = OffsetKind::Utf16;
+        let doc = Doc::with_options(options);
+        let elements = doc.get_or_insert_map("elements");
+        let meta = doc.get_or_insert_map("meta");
+        // Ensure the other roots exist with the right type for later readers.
+        doc.get_or_insert_map("control");
+        doc.get_or_insert_map("ballots");
+
+        let pending = Rc::new(RefCell::new(BoardChange::default()));
+        let zorder = Rc::new(RefCell::new(ZOrder::default()));
+        let (sink, order, els) = (pending.clone(), zorder.clone(), elements.clone());
+        elements.observe_deep("board-change", move |txn, events| {
+            let change = BoardChange::of_events(txn, events);
+            order
+                .borrow_mut()
+                .apply(&change, |id| match els.get(txn, id) {
+                    Some(Out::YMap(m)) => match m.get(txn, "z") {
+                        Some(Out::Any(Any::String(z))) => Some(z.to_string()),
+                        _ => Some(String::new()),
+                    },
+                    _ => None,
+                });
+            sink.borrow_mut().merge(change);
+        });
+        let sink = pending.clone();
+        meta.observe_deep("board-change", move |_txn, _events| {
+            sink.borrow_mut().meta = true;
+        });
+
+        let updates = Rc::new(RefCell::new(Vec::new()));
+        let outgoing = Rc::new(RefCell::new(Vec::new()));
+        let (sink, out) = (updates.clone(), outgoing.clone());
+        let (load, remote) = (Origin::from(LOAD), Origin::from(REMOTE));
+        let subscribed = doc.observe_update_v1("persist", move |txn, e| {
+            let origin = txn.origin();
+            if origin != Some(&load) {
+                sink.borrow_mut().push(e.update.clone());
+                if origin != Some(&remote) {
+                    out.borrow_mut().push(e.update.clone());
+                }
+            }
+        });
+        if let Err(e) = subscribed {
+            log::error!("cannot observe updates: {e}");
+        }
+
+        let mut tracked = HashSet::new();
+        tracked.insert(Origin::from(LOCAL));
+        let undo_options = UndoOptions {
+            // Steps are delimited explicitly (`end_step`), never by time.
+            capture_timeout_millis: u64::MAX,
+            tracked_origins: tracked,
+            capture_transaction: None,
+            timestamp: Arc::new(|| 1u64),
+            init_undo_stack: Vec::new(),
+            init_redo_stack: Vec::new(),
+        };
+        let mut undo = UndoManager::with_options(undo_options);
+        undo.expand_scope(&doc, &elements);
+        undo.expand_scope(&doc, &meta);
+
+        Board {
+            doc,
+            elements,
+            meta,
+            undo,
+            pending,
+            zorder,
+            updates,
+            outgoing,
+            gesture: false,
+        }
+    }
+
+    /// Writes what the creator of a new board writes: schema, title, moderator key.
+    pub fn init_new(&mut self, title: &str, moderator_key: Option<&str>) -> Result<(), BoardError> {
+        let mut txn = self.txn(INIT)?;
+        self.meta.insert(&mut txn, "schema", SCHEMA_VERSION);
+        self.meta.insert(&mut txn, "title", title);
+        if let Some(key) = moderator_key {
+            self.meta.insert(&mut txn, "moderatorKey", key);
+        }
+        Ok(())
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    fn txn(&self, origin: &str) -> Result<TransactionMut<'_>, BoardError> {
+        self.doc
+            .try_transact_mut_with(origin)
+            .map_err(|_| BoardError::Busy)
+    }
+
+    // ---- reading -------------------------------------------------------------------
+
+    /// All readable elements in paint order.
+    pub fn elements(&self) -> Vec<Element> {
+        let txn = self.doc.transact();
+        let mut out: Vec<Element> = self
+            .elements
+            .iter(&txn)
+            .filter_map(|(id, v)| match v {
+                Out::YMap(m) => Element::read(id, &m, &txn),
+                other => {
+                    log::warn!("element {id}: skipped, not a map ({other:?})");
+                    None
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.paint_key().cmp(&b.paint_key()));
+        out
+    }
+
+    pub fn element(&self, id: &str) -> Option<Element> {
+        let txn = self.doc.transact();
+        match self.elements.get(&txn, id) {
+            Some(Out::YMap(m)) => Element::read(id, &m, &txn),
+            _ => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.elements.len(&self.doc.transact()) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn title(&self) -> String {
+        match self.meta.get(&self.doc.transact(), "title") {
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// `meta.schema`, if present and a number.
+    pub fn schema(&self) -> Option<f64> {
+        self.meta
+            .get(&self.doc.transact(), "schema")
+            .and_then(|v| crate::element::number(&v))
+    }
+
+    pub fn moderator_key(&self) -> Option<String> {
+        match self.meta.get(&self.doc.transact(), "moderatorKey") {
+            Some(Out::Any(Any::String(s))) => Some(s.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Everything that changed since the last call.
+    pub fn take_changes(&self) -> BoardChange {
+        std::mem::take(&mut *self.pending.borrow_mut())
+    }
+
+    /// The updates (Yjs v1) of all transactions since the last call, except loads
+    /// (origin `LOAD`), merged into one; `None` if there were none. This is what a
+    /// store appends to keep every edit, however soon the page goes away.
+    pub fn take_updates(&self) -> Option<Vec<u8>> {
+        self.merged(std::mem::take(&mut *self.updates.borrow_mut()))
+    }
+
+    /// The updates to send to peers since the last call (everything except loads and
+    /// updates that came from peers, so nothing is echoed), merged into one.
+    pub fn take_outgoing(&self) -> Option<Vec<u8>> {
+        self.merged(std::mem::take(&mut *self.outgoing.borrow_mut()))
+    }
+
+    fn merged(&self, updates: Vec<Vec<u8>>) -> Option<Vec<u8>> {
+        match updates.len() {
+            0 => None,
+            1 => updates.into_iter().next(),
+            _ => match yrs::merge_updates_v1(&updates) {
+                Ok(merged) => Some(merged),
+                Err(e) => {
+                    // Cannot happen for updates yrs produced itself; fall back to a
+                    // full snapshot rather than lose anything.
+                    log::error!("merging updates failed ({e}); storing the whole board");
+                    Some(self.encode())
+                }
+            },
+        }
+    }
+
+    // ---- editing -------------------------------------------------------------------
+
+    /// Applies one command in one transaction. Local commands (`origin == LOCAL`) are
+    /// undoable; each is its own undo step unless a gesture is open.
+    pub fn apply(&mut self, cmd: &Command, origin: &str) -> Result<(), BoardError> {
+        {
+            let mut txn = self.txn(origin)?;
+            self.apply_in(&mut txn, cmd);
+        }
+        if origin == LOCAL && !self.gesture {
+            self.undo.reset();
+        }
+        Ok(())
+    }
+
+    /// Opens a gesture: every local command until `end_gesture` is one undo step
+    /// (a whole drag; creating a note and typing its first text).
+    pub fn begin_gesture(&mut self) {
+        if !self.gesture {
+            self.undo.reset();
+            self.gesture = true;
+        }
+    }
+
+    pub fn end_gesture(&mut self) {
+        if self.gesture {
+            self.gesture = false;
+            self.undo.reset();
+        }
+    }
+
+    pub fn in_gesture(&self) -> bool {
+        self.gesture
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.undo.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.undo.can_redo()
+    }
+
+    /// Undoes the user's last step (never anybody else's edit).
+    pub fn undo(&mut self) -> bool {
+        self.end_gesture();
+        self.undo.undo_blocking()
+    }
+
+    pub fn redo(&mut self) -> bool {
+        self.end_gesture();
+        self.undo.redo_blocking()
+    }
+
+    // ---- whole-board bytes ---------------------------------------------------------
+
+    /// The whole board as one Yjs update v1.
+    pub fn encode(&self) -> Vec<u8> {
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+
+    /// The board's state vector, for sync step 1.
+    pub fn state_vector(&self) -> StateVector {
+        self.doc.transact().state_vector()
+    }
+
+    /// What a peer with state vector `sv` lacks, as one update v1 (sync step 2).
+    pub fn diff(&self, sv: &StateVector) -> Vec<u8> {
+        self.doc.transact().encode_state_as_update_v1(sv)
+    }
+
+    /// Applies a Yjs update v1 (from storage, a file or a peer) with the given origin.
+    /// Bad bytes return an error and leave the board untouched.
+    pub fn apply_update(&mut self, bytes: &[u8], origin: &str) -> Result<(), BoardError> {
+        let update = Update::decode_v1(bytes).map_err(|e| BoardError::BadUpdate(e.to_string()))?;
+        let mut txn = self.txn(origin)?;
+        txn.apply_update(update)
+            .map_err(|e| BoardError::BadUpdate(e.to_string()))
+    }
+}
