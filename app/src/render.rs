@@ -60,11 +60,16 @@ impl Renderer {
         for e in frames.into_iter().chain(others) {
             paint.editing = editing.as_deref() == Some(e.id.as_str());
             if e.kind == crdt::Kind::Arrow {
-                let mut moved = e.clone();
-                if let Some(r) = previews.get(&e.id) {
-                    (moved.x, moved.y) = (r.x, r.y);
-                }
-                let (a, b) = kinds::arrow::resolve(&moved, &target);
+                // Bound ends are placed on their elements every frame; only an arrow
+                // that is itself being dragged needs a moved copy.
+                let (a, b) = match previews.get(&e.id) {
+                    Some(r) => {
+                        let mut moved = e.clone();
+                        (moved.x, moved.y) = (r.x, r.y);
+                        kinds::arrow::resolve(&moved, &target)
+                    }
+                    None => kinds::arrow::resolve(e, &target),
+                };
                 kinds::arrow::draw_between(&mut paint, e, a, b);
                 continue;
             }

@@ -46,9 +46,15 @@ pub fn run(options: &Options) -> Result {
 
     sections.push(native(&mut failures));
     let mut editor = command("node");
-    editor.arg("tests/bench/editor.mjs").env("LERNRAUM_DIST", &dist);
+    editor
+        .arg("tests/bench/editor.mjs")
+        .env("LERNRAUM_DIST", &dist);
     system::with_chromium(&mut editor);
-    sections.push(script_section("Editor, mixed board", &mut editor, &mut failures));
+    sections.push(script_section(
+        "Editor, mixed board",
+        &mut editor,
+        &mut failures,
+    ));
 
     let harness = options
         .peer_bench
