@@ -139,6 +139,11 @@ impl Scene {
     /// All elements in paint order.
     pub fn ordered(&mut self) -> Vec<&Element> {
         self.ensure_order();
+        self.in_order()
+    }
+
+    /// `ordered` for a scene whose order is up to date (`ensure_order`).
+    pub fn in_order(&self) -> Vec<&Element> {
         self.order
             .iter()
             .filter_map(|id| self.by_id.get(id))

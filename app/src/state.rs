@@ -143,7 +143,8 @@ const OUTLINE_SYNC_LIMIT: usize = 1000;
 const OUTLINE_DELAY_MS: u64 = 250;
 
 fn outline_items(ed: &mut Editor, lang: Lang) -> Vec<OutlineItem> {
-    let ordered = ed.scene.ordered();
+    ed.scene.ensure_order();
+    let ordered = ed.scene.in_order();
     let frames: std::collections::HashSet<&str> = ordered
         .iter()
         .filter(|e| e.kind == crdt::Kind::Frame)
@@ -153,10 +154,31 @@ fn outline_items(ed: &mut Editor, lang: Lang) -> Vec<OutlineItem> {
         .iter()
         .map(|e| OutlineItem {
             id: e.id.clone(),
-            label: format!("{}: {}", kind_name(lang, &e.kind), e.text),
+            label: format!(
+                "{}: {}",
+                kind_name(lang, &e.kind),
+                outline_text(e, &ed.scene)
+            ),
             parent: e.parent.clone().filter(|p| frames.contains(p.as_str())),
         })
         .collect()
+}
+
+/// What the outline says about an element: its text; for an arrow without a label,
+/// what it connects ("Ursachen → Spannungsfelder"), so a screen reader hears the map.
+fn outline_text(e: &crdt::Element, scene: &crate::scene::Scene) -> String {
+    if e.kind != crdt::Kind::Arrow || !e.text.is_empty() {
+        return e.text.clone();
+    }
+    let end = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| scene.get(id))
+            .map(|t| t.text.lines().next().unwrap_or("").to_string())
+    };
+    match (end(&e.from), end(&e.to)) {
+        (None, None) => String::new(),
+        (a, b) => format!("{} → {}", a.unwrap_or_default(), b.unwrap_or_default()),
+    }
 }
 
 fn set_outline(ui: Ui, items: Vec<OutlineItem>) {

@@ -235,7 +235,7 @@ it('an arrow drawn from one note to another binds both ends and follows a moved 
   const arrow = els.find((e) => e.kind === 'arrow');
   const stored = await page.evaluate((id) => window.__lernraum.elements().find((e) => e.id === id), arrow.id);
   assert.equal(stored.pts.length, 4, 'a straight arrow has two points');
-  await board.waitOutline(['Note: Ursache', 'Note: Wirkung', 'Arrow:']);
+  await board.waitOutline(['Note: Ursache', 'Note: Wirkung', 'Arrow: Ursache → Wirkung']);
   // Move B down: the arrow's end goes with it.
   await board.clickElement(b.id);
   const bc = await board.toScreen(b.x + b.w / 2, b.y + b.h / 2);
