@@ -103,6 +103,10 @@ pub fn draw_between(p: &mut Paint<'_>, e: &Element, a: (f64, f64), b: (f64, f64)
     ctx.stroke();
     let angle = (b.1 - a.1).atan2(b.0 - a.0);
     let head = HEAD.min((b.0 - a.0).hypot(b.1 - a.1) * 0.5);
+    if head * p.zoom < 2.0 {
+        // Level of detail: a head under 2 px cannot be seen.
+        return;
+    }
     ctx.begin_path();
     ctx.move_to(b.0, b.1);
     for side in [-0.45_f64, 0.45] {

@@ -39,7 +39,17 @@ pub fn draw(p: &mut Paint<'_>, e: &Element) {
     ctx.set_line_width(WIDTH.max(1.0 / p.zoom));
     ctx.set_line_cap("round");
     ctx.set_line_join("round");
-    trace(ctx, &points(e));
+    let pts = points(e);
+    if p.zoom < 0.3 {
+        // Level of detail: curves are invisible at this size, straight segments cheap.
+        ctx.begin_path();
+        if let Some(&(x0, y0)) = pts.first() {
+            ctx.move_to(x0, y0);
+            pts.iter().skip(1).for_each(|&(x, y)| ctx.line_to(x, y));
+        }
+    } else {
+        trace(ctx, &pts);
+    }
     ctx.stroke();
 }
 
