@@ -122,6 +122,8 @@ pub fn start() {
         }
     });
     crate::hooks::install(params.as_ref().and_then(|p| p.get("bench")));
+    // Other tabs of this browser with the same board sync directly, encrypted.
+    crate::net::broadcast::connect(link.room.clone(), link.key.clone());
     if let Some(ws) = params.as_ref().and_then(|p| p.get("ws")) {
         match crate::net::websocket::room_url(&ws, &link.room) {
             Some(url) => {

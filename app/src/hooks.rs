@@ -118,6 +118,11 @@ pub fn install(bench: Option<String>) {
     );
     set(
         &hook,
+        "tabs",
+        &func0(|| crate::net::broadcast::is_open().into()),
+    );
+    set(
+        &hook,
         "connection",
         &func0(|| {
             use crate::net::websocket::{state, WsState};

@@ -23,6 +23,7 @@ mod board;
 mod change;
 mod command;
 mod element;
+pub mod envelope;
 pub mod geometry;
 pub mod kinds;
 pub mod sync;
