@@ -34,10 +34,6 @@ fn cell_range(r: &Rect) -> (i64, i64, i64, i64) {
     )
 }
 
-pub fn bounds(e: &Element) -> Rect {
-    e.bounds()
-}
-
 impl Scene {
     pub fn from_board(board: &Board) -> Scene {
         let mut s = Scene::default();
@@ -79,7 +75,7 @@ impl Scene {
     }
 
     fn insert(&mut self, e: Element) {
-        let b = bounds(&e);
+        let b = e.bounds();
         let (x0, y0, x1, y1) = cell_range(&b);
         let id = e.id.clone();
         if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS {
@@ -165,7 +161,7 @@ impl Scene {
             // Zoomed far out: walking the occupied cells is cheaper than the range.
             self.by_id
                 .values()
-                .filter(|e| bounds(e).intersects(view))
+                .filter(|e| e.bounds().intersects(view))
                 .filter_map(|e| self.rank.get(&e.id).copied())
                 .collect()
         } else {
@@ -178,7 +174,7 @@ impl Scene {
                             if seen.insert(id.as_str()) {
                                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id))
                                 {
-                                    if bounds(e).intersects(view) {
+                                    if e.bounds().intersects(view) {
                                         out.push(*r);
                                     }
                                 }
@@ -189,7 +185,7 @@ impl Scene {
             }
             for id in &self.overflow {
                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id)) {
-                    if bounds(e).intersects(view) {
+                    if e.bounds().intersects(view) {
                         out.push(*r);
                     }
                 }
@@ -254,7 +250,10 @@ impl Scene {
 
     /// The bounding box of everything, if anything.
     pub fn content_bounds(&self) -> Option<Rect> {
-        self.by_id.values().map(bounds).reduce(|a, b| a.union(&b))
+        self.by_id
+            .values()
+            .map(Element::bounds)
+            .reduce(|a, b| a.union(&b))
     }
 }
 

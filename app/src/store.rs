@@ -118,17 +118,7 @@ impl Store {
             .transaction(&[DOCS, UPDATES, BOARDS], TransactionMode::ReadWrite)
             .map_err(err)?;
         let key = JsValue::from_str(&board.room);
-        let updates = tx.store(UPDATES).map_err(err)?;
-        let range = KeyRange::only(&key).map_err(err)?;
-        let keys = updates
-            .index("room")
-            .map_err(err)?
-            .get_all_keys(Some(range), None)
-            .await
-            .map_err(err)?;
-        for k in keys {
-            updates.delete(k).await.map_err(err)?;
-        }
+        delete_updates(&tx.store(UPDATES).map_err(err)?, &key).await?;
         let docs = tx.store(DOCS).map_err(err)?;
         docs.put(&Uint8Array::from(snapshot).into(), Some(&key))
             .await
@@ -174,17 +164,7 @@ impl Store {
             .delete(key.clone())
             .await
             .map_err(err)?;
-        let updates = tx.store(UPDATES).map_err(err)?;
-        let range = KeyRange::only(&key).map_err(err)?;
-        let keys = updates
-            .index("room")
-            .map_err(err)?
-            .get_all_keys(Some(range), None)
-            .await
-            .map_err(err)?;
-        for k in keys {
-            updates.delete(k).await.map_err(err)?;
-        }
+        delete_updates(&tx.store(UPDATES).map_err(err)?, &key).await?;
         tx.done().await.map_err(err)?;
         Ok(())
     }
@@ -217,6 +197,16 @@ pub fn as_bytes(v: &JsValue) -> Result<Vec<u8>, String> {
         )),
         Err(_) => Err("stored board is not a byte array".to_string()),
     }
+}
+
+/// Deletes every update appended for a room (inside the caller's transaction).
+async fn delete_updates(updates: &rexie::Store, room: &JsValue) -> Result<(), String> {
+    let range = KeyRange::only(room).map_err(err)?;
+    let index = updates.index("room").map_err(err)?;
+    for k in index.get_all_keys(Some(range), None).await.map_err(err)? {
+        updates.delete(k).await.map_err(err)?;
+    }
+    Ok(())
 }
 
 fn set(o: &Object, k: &str, v: &JsValue) {

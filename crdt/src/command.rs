@@ -31,6 +31,15 @@ pub struct NewElement {
 }
 
 impl NewElement {
+    pub fn bounds(&self) -> crate::geometry::Rect {
+        crate::geometry::Rect {
+            x: self.x,
+            y: self.y,
+            w: self.w,
+            h: self.h,
+        }
+    }
+
     /// A note of the default size centred on `(cx, cy)`.
     pub fn note_centred(cx: f64, cy: f64, color: &str) -> NewElement {
         let s = crate::element::NOTE_SIZE;

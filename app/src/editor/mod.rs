@@ -19,7 +19,7 @@ use crdt::kinds::rules;
 use crdt::{Board, BoardChange, Command, Kind, NewElement, LOCAL};
 
 use crate::camera::{Camera, Rect};
-use crate::scene::{bounds, Scene};
+use crate::scene::Scene;
 use crate::tools::arrow::ArrowTool;
 use crate::tools::pen::PenTool;
 use crate::tools::select::{SceneQuery, SelectTool};
@@ -349,7 +349,7 @@ impl Editor {
     /// Moves the camera so an element is visible (outline navigation).
     pub fn reveal(&mut self, id: &str) {
         if let Some(e) = self.scene.get(id) {
-            let b = bounds(e);
+            let b = e.bounds();
             let v = self.camera.visible(self.viewport.0, self.viewport.1);
             let inside =
                 b.x >= v.x && b.y >= v.y && b.x + b.w <= v.x + v.w && b.y + b.h <= v.y + v.h;
@@ -360,14 +360,5 @@ impl Editor {
                 self.view_version += 1;
             }
         }
-    }
-}
-
-fn el_rect(e: &NewElement) -> Rect {
-    Rect {
-        x: e.x,
-        y: e.y,
-        w: e.w,
-        h: e.h,
     }
 }

@@ -4,7 +4,7 @@
 use crdt::kinds::rules;
 use crdt::{Command, Kind};
 
-use super::{el_rect, Editor};
+use super::Editor;
 use crate::tools::{Pointer, Tool, ToolEffect};
 
 impl Editor {
@@ -118,7 +118,7 @@ impl Editor {
                 if frame {
                     el.text = self.frame_title.clone();
                 }
-                let area = el_rect(&el);
+                let area = el.bounds();
                 self.board.begin_gesture();
                 self.apply(Command::Create(vec![el]));
                 if frame {

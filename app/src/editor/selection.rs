@@ -1,9 +1,9 @@
 //! Commands on the selection: delete, recolour, reorder, nudge, clipboard,
 //! duplicate, templates, undo and redo, the board title.
 
-use crdt::{Command, Kind, Layer};
+use crdt::{Command, Kind, Layer, NewElement};
 
-use super::{el_rect, Editor};
+use super::Editor;
 use crate::camera::Rect;
 use crate::tools::Tool;
 
@@ -124,7 +124,11 @@ impl Editor {
         let (w, h) = self.viewport;
         let (cx, cy) = self.camera.to_board(w / 2.0, h / 2.0);
         let items = crate::templates::build(t, lang, cx, cy);
-        let Some(area) = items.iter().map(el_rect).reduce(|a, b| a.union(&b)) else {
+        let Some(area) = items
+            .iter()
+            .map(NewElement::bounds)
+            .reduce(|a, b| a.union(&b))
+        else {
             return;
         };
         self.commit_text();
