@@ -22,7 +22,8 @@ usage: cargo xtask <command> [options]
 commands:
   serve [--host 127.0.0.1] [--port 8080]
         install what is missing, then build and serve the app (release build,
-        rebuilt and reloaded on change) at http://HOST:PORT/
+        rebuilt and reloaded on change) at http://HOST:PORT/, with the y-webrtc
+        signaling relay (signal/) at ws://HOST:PORT/signal
   test [--tier cargo|interop|e2e]...
         install what is missing, then run the test tiers (all by default):
         cargo test, Yjs interop (node), browser end-to-end (Chromium)
@@ -112,16 +113,74 @@ fn serve(args: &[String]) -> Result {
         IpAddr::V4(_) => format!("http://{ip}:{port}/"),
         IpAddr::V6(_) => format!("http://[{ip}]:{port}/"),
     };
+    // The app's default signaling server is its own origin at /signal: Trunk proxies that
+    // path to the relay, which runs on a free loopback port beside it.
+    let mut relay = start_signal_relay()?;
+    let backend = format!("ws://127.0.0.1:{}/signal", relay.port);
     say(format!(
         "serving Lernraum at {url} once the first build is done (a few minutes the first \
-         time); Ctrl+C stops."
+         time), with the y-webrtc signaling relay at {}signal; Ctrl+C stops.",
+        url.replacen("http", "ws", 1)
     ));
     let mut cmd = toolchain::trunk(&tools);
     cmd.args(["serve", "--release", "--skip-version-check", "--address"])
         .arg(ip.to_string())
-        .args(["--port", &port.to_string()]);
+        .args(["--port", &port.to_string()])
+        .args(["--proxy-backend", &backend, "--proxy-ws"]);
     say(format!("$ {}", exec::display(&cmd)));
-    replace_process(cmd)
+    let result = replace_process(cmd);
+    // Only reached when Trunk could not be started (or ended, off Unix).
+    let _ = relay.child.kill();
+    let _ = relay.child.wait();
+    result
+}
+
+/// The signaling relay that `serve` runs beside Trunk.
+struct Relay {
+    child: std::process::Child,
+    port: u16,
+}
+
+/// Builds `lernraum-signal` and starts it on a free loopback port. It exits by itself
+/// when its parent is gone: this process, which becomes Trunk through `exec`, so the
+/// relay lives exactly as long as `trunk serve`, however that ends.
+fn start_signal_relay() -> Result<Relay> {
+    use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    exec::run(exec::cargo().args(["build", "-p", "signal", "--bin", test_tiers::SIGNAL_BIN]))?;
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|err| format!("no free port on 127.0.0.1 for the signaling relay: {err}"))?;
+    let mut cmd = exec::command(test_tiers::signal_bin());
+    cmd.args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--exit-with-parent", &std::process::id().to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    say(format!("$ {}", exec::display(&cmd)));
+    let mut child = cmd
+        .spawn()
+        .map_err(|err| format!("could not start `{}`: {err}", exec::display(&cmd)))?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(Relay { child, port });
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("the signaling relay exited at start ({status})"));
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "the signaling relay did not listen on {addr} within 10 s"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Hands the terminal to `cmd` (so Ctrl+C reaches it alone) and never returns on success.

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 pub enum Tier {
     /// `cargo test --workspace --all-targets`: everything that runs without a browser.
     Cargo,
-    /// `node --test tests/interop/*.test.mjs`: Rust against real JavaScript Yjs.
+    /// `node --test tests/interop/*.test.mjs`: Rust against real JavaScript Yjs, and the
+    /// signaling relay against y-webrtc's messages.
     Interop,
     /// `node --test tests/e2e/*.spec.mjs` against the release build in headless Chromium.
     E2e,
@@ -107,11 +108,17 @@ fn interop_tier() -> Outcome {
     if files.is_empty() {
         return Outcome::Skipped("no tests/interop/*.test.mjs".to_string());
     }
-    // The node tests run target/debug/examples/… binaries of the crdt crate.
+    // The node tests run target/debug/examples/… binaries of the crdt crate, and the
+    // signaling relay (tests/interop/signal.test.mjs).
     if let Err(err) = exec::run(cargo().args(["build", "-p", "crdt", "--examples"])) {
         return Outcome::Failed(format!("building the crdt examples failed: {err}"));
     }
-    match exec::run(&mut node_test(&files, &[])) {
+    if let Err(err) = exec::run(cargo().args(["build", "-p", "signal", "--bin", SIGNAL_BIN])) {
+        return Outcome::Failed(format!("building {SIGNAL_BIN} failed: {err}"));
+    }
+    let mut cmd = node_test(&files, &[]);
+    cmd.env("LERNRAUM_SIGNAL_BIN", signal_bin());
+    match exec::run(&mut cmd) {
         Ok(()) => Outcome::Passed(None),
         Err(err) => Outcome::Failed(err),
     }
@@ -152,6 +159,16 @@ fn node_test(files: &[PathBuf], extra: &[&str]) -> std::process::Command {
         .env("LERNRAUM_ROOT", root())
         .env("LERNRAUM_TARGET_DIR", target_dir());
     cmd
+}
+
+/// The signaling relay's binary (package `signal`).
+pub const SIGNAL_BIN: &str = "lernraum-signal";
+
+/// Where `cargo build -p signal` puts the relay.
+pub fn signal_bin() -> PathBuf {
+    target_dir()
+        .join("debug")
+        .join(format!("{SIGNAL_BIN}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Cargo's target directory, for tests that run built binaries.
