@@ -19,6 +19,7 @@
 //! assert_eq!(copy.elements(), board.elements());
 //! ```
 
+pub mod awareness;
 mod board;
 mod change;
 mod command;
@@ -30,6 +31,7 @@ pub mod sync;
 mod text_splice;
 pub mod zindex;
 
+pub use awareness::{Awareness, AwarenessChange, AwarenessError, AwarenessLimits};
 pub use board::{Board, BoardError, LOAD, LOCAL, REMOTE, SCHEMA_VERSION};
 pub use change::BoardChange;
 pub use command::{Command, Layer, NewElement};

@@ -7,12 +7,20 @@
 //! back nor undone. Input is untrusted: frames over the size limit or that do not
 //! decode are dropped with a reason and never touch the board; a connection that keeps
 //! sending them should be closed (`should_close`).
+//!
+//! Presence: [`SyncSession::start_with_awareness`] and
+//! [`SyncSession::receive_with_awareness`] also speak awareness (type 1) and answer
+//! queries (type 3) from the room's [`Awareness`], always one message per frame: SS1 and
+//! the awareness update are separate frames (yrs `DefaultProtocol::start` joins them, and
+//! JavaScript peers read only the first). [`SyncSession::start`] and
+//! [`SyncSession::receive`] leave awareness to the caller, as before.
 
 use yrs::encoding::read::Cursor;
 use yrs::sync::{Message, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
 
+use crate::awareness::{self, Awareness, AwarenessError};
 use crate::board::{Board, REMOTE};
 
 /// Bounds on what a peer may send.
@@ -64,6 +72,9 @@ pub struct Received {
     pub synced: bool,
     /// An awareness payload (JSON states), for the presence layer.
     pub awareness: Option<Vec<u8>>,
+    /// With [`SyncSession::receive_with_awareness`]: what an awareness frame changed.
+    /// Send its `broadcast` frame to every connected peer (gossip), this one included.
+    pub awareness_change: Option<awareness::AwarenessChange>,
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +82,8 @@ pub struct SyncSession {
     limits: SyncLimits,
     bad_frames: u32,
     synced: bool,
+    /// Clients whose awareness state came over this connection and is still present.
+    peer_clients: std::collections::BTreeSet<u32>,
 }
 
 fn frame(msg: Message) -> Vec<u8> {
@@ -95,6 +108,25 @@ impl SyncSession {
         frame(Message::Sync(SyncMessage::SyncStep1(board.state_vector())))
     }
 
+    /// The frames to send when a connection opens, each on its own: sync step 1, then
+    /// (if any state is known) every awareness state, as y-webrtc does.
+    pub fn start_with_awareness(&mut self, board: &Board, awareness: &Awareness) -> Vec<Vec<u8>> {
+        self.peer_clients.clear();
+        let mut frames = vec![self.start(board)];
+        if awareness.states().next().is_some() {
+            frames.push(awareness.full_frame());
+        }
+        frames
+    }
+
+    /// Clients whose awareness state arrived over this connection and is still present,
+    /// as the y-websocket server tracks them. When a connection to a single peer or a
+    /// server closes, `awareness.remove_states(&session.peer_clients(), now)` drops them
+    /// at once; in a mesh (where states are gossiped) leave them to the timeout instead.
+    pub fn peer_clients(&self) -> Vec<u32> {
+        self.peer_clients.iter().copied().collect()
+    }
+
     /// A frame carrying a local update.
     pub fn update_frame(update: &[u8]) -> Vec<u8> {
         frame(Message::Sync(SyncMessage::Update(update.to_vec())))
@@ -113,6 +145,67 @@ impl SyncSession {
         self.bad_frames += 1;
         log::warn!("sync: dropped a frame: {why}");
         Err(why)
+    }
+
+    /// Handles one received frame, applying awareness frames (type 1) to `awareness` and
+    /// answering queries (type 3) with every known state. `now_ms` is the current time
+    /// in milliseconds. Other frames go to [`SyncSession::receive`].
+    pub fn receive_with_awareness(
+        &mut self,
+        board: &mut Board,
+        awareness: &mut Awareness,
+        bytes: &[u8],
+        now_ms: f64,
+    ) -> Result<Received, Dropped> {
+        if bytes.len() > self.limits.max_frame {
+            return self.drop_frame(Dropped::TooLarge(bytes.len()));
+        }
+        let kind = match awareness::frame_type(bytes) {
+            Ok((kind, _)) => kind,
+            Err(e) => return self.drop_frame(Dropped::Undecodable(e.to_string())),
+        };
+        match kind {
+            awareness::MESSAGE_AWARENESS => {
+                let update = match awareness::unframe_awareness(bytes) {
+                    Ok(update) => update,
+                    Err(e) => return self.drop_frame(Dropped::Undecodable(e.to_string())),
+                };
+                let change = match awareness.apply_update(update, now_ms) {
+                    Ok(change) => change,
+                    Err(e @ AwarenessError::Undecodable(_)) => {
+                        return self.drop_frame(Dropped::Undecodable(e.to_string()))
+                    }
+                    Err(AwarenessError::TooLarge(n)) => {
+                        return self.drop_frame(Dropped::TooLarge(n))
+                    }
+                    Err(e) => return self.drop_frame(Dropped::BadUpdate(e.to_string())),
+                };
+                let own = awareness.client_id();
+                for &id in change
+                    .added
+                    .iter()
+                    .chain(&change.updated)
+                    .chain(&change.renewed)
+                {
+                    if id != own {
+                        self.peer_clients.insert(id);
+                    }
+                }
+                for id in &change.removed {
+                    self.peer_clients.remove(id);
+                }
+                Ok(Received {
+                    awareness: Some(update.to_vec()),
+                    awareness_change: Some(change),
+                    ..Received::default()
+                })
+            }
+            awareness::MESSAGE_QUERY_AWARENESS => Ok(Received {
+                replies: vec![awareness.full_frame()],
+                ..Received::default()
+            }),
+            _ => self.receive(board, bytes),
+        }
     }
 
     /// Handles one received frame.
@@ -159,6 +252,7 @@ impl SyncSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::awareness;
     use crate::{Command, NewElement, LOCAL};
 
     /// Runs frames between two sessions until both are quiet.
@@ -244,5 +338,125 @@ mod tests {
         ));
         assert!(s.should_close());
         assert_eq!(board.elements(), before);
+    }
+
+    #[test]
+    fn sync_step_1_and_awareness_open_a_connection_as_separate_frames() {
+        let mut a = (SyncSession::default(), Board::new(1), Awareness::new(1));
+        let mut b = (SyncSession::default(), Board::new(2), Awareness::new(2));
+        a.1.apply(
+            &Command::Create(vec![NewElement::note_centred(0.0, 0.0, "yellow")]),
+            LOCAL,
+        )
+        .unwrap();
+        a.2.set_local_state(Some(r##"{"user":{"name":"Ada","color":"#c00"}}"##), 0.0)
+            .unwrap();
+        let frames = a.0.start_with_awareness(&a.1, &a.2);
+        assert_eq!(frames.len(), 2);
+        // The first frame is exactly one sync step 1, nothing after it.
+        assert_eq!(frames[0], a.0.start(&a.1));
+        assert_eq!(&frames[0][..2], &[0, 0]);
+        assert_eq!(frames[1], a.2.full_frame());
+        // Without any state there is no awareness frame.
+        assert_eq!(b.0.start_with_awareness(&b.1, &b.2).len(), 1);
+
+        // B takes both frames: the sync reply goes back, the state lands in B's awareness.
+        let r =
+            b.0.receive_with_awareness(&mut b.1, &mut b.2, &frames[0], 0.0)
+                .unwrap();
+        assert_eq!(r.replies.len(), 1);
+        assert_eq!(r.awareness_change, None);
+        let r =
+            b.0.receive_with_awareness(&mut b.1, &mut b.2, &frames[1], 0.0)
+                .unwrap();
+        let change = r.awareness_change.unwrap();
+        assert_eq!(change.added, vec![1]);
+        assert!(r.replies.is_empty() && !r.applied);
+        assert_eq!(b.2.state(1), a.2.local_state());
+        assert_eq!(b.0.peer_clients(), vec![1]);
+        // The gossip frame carries the state on, to a third peer.
+        let mut c = (SyncSession::default(), Board::new(3), Awareness::new(3));
+        c.0.receive_with_awareness(&mut c.1, &mut c.2, &change.broadcast.unwrap(), 0.0)
+            .unwrap();
+        assert_eq!(c.2.state(1), a.2.local_state());
+
+        // A query (type 3) is answered with every state B knows, in an awareness frame.
+        b.2.set_local_state(Some(r#"{"user":{"name":"Bo"}}"#), 0.0)
+            .unwrap();
+        let r = a
+            .0
+            .receive_with_awareness(&mut a.1, &mut a.2, &awareness::query_awareness_frame(), 0.0)
+            .unwrap();
+        assert_eq!(r.replies, vec![a.2.full_frame()]);
+        let r = b
+            .0
+            .receive_with_awareness(&mut b.1, &mut b.2, &awareness::query_awareness_frame(), 0.0)
+            .unwrap();
+        a.0.receive_with_awareness(&mut a.1, &mut a.2, &r.replies[0], 0.0)
+            .unwrap();
+        assert_eq!(a.2.state(2), b.2.local_state());
+
+        // Sync frames still work through the same call, and the old `receive` ignores
+        // awareness as before (handing over the payload).
+        let update = a.1.encode();
+        let r = b
+            .0
+            .receive_with_awareness(&mut b.1, &mut b.2, &SyncSession::update_frame(&update), 0.0)
+            .unwrap();
+        assert!(r.applied);
+        assert_eq!(b.1.elements(), a.1.elements());
+        let r = SyncSession::default()
+            .receive(&mut b.1, &frames[1])
+            .unwrap();
+        assert_eq!(
+            r.awareness.as_deref(),
+            Some(awareness::unframe_awareness(&frames[1]).unwrap())
+        );
+        assert_eq!(r.awareness_change, None);
+
+        // When the connection closes, what came over it can be removed at once.
+        let gone = b.2.remove_states(&b.0.peer_clients(), 1.0);
+        assert_eq!(gone.removed, vec![1]);
+        assert_eq!(b.2.state(1), None);
+    }
+
+    #[test]
+    fn bad_awareness_frames_are_dropped_and_counted() {
+        let mut s = SyncSession::new(SyncLimits {
+            max_frame: 1 << 20,
+            max_bad_frames: 4,
+        });
+        let mut board = Board::new(1);
+        let mut aw = Awareness::new(1);
+        aw.apply_update(&aw_update(5, 1, "{}"), 0.0).unwrap();
+        let bad: [&[u8]; 4] = [
+            &[1, 9, 1],                                           // length beyond the frame
+            &[1, 4, 1, 5, 2, 1],                                  // update cut short
+            &awareness::frame_awareness(&aw_update(5, 2, "[1]")), // not an object
+            &[0x80],                                              // no type
+        ];
+        for (i, frame) in bad.iter().enumerate() {
+            assert!(s
+                .receive_with_awareness(&mut board, &mut aw, frame, 1.0)
+                .is_err());
+            assert_eq!(s.should_close(), i == 3);
+        }
+        assert_eq!(aw.state(5), Some("{}"));
+        assert_eq!(aw.meta(5).unwrap().clock, 1);
+        let big = awareness::frame_awareness(&vec![0; 70 * 1024]);
+        assert!(matches!(
+            SyncSession::default().receive_with_awareness(&mut board, &mut aw, &big, 1.0),
+            Err(Dropped::TooLarge(_))
+        ));
+    }
+
+    fn aw_update(client: u32, clock: u64, json: &str) -> Vec<u8> {
+        use yrs::encoding::write::Write;
+        let mut out = Vec::new();
+        out.write_var(1u32);
+        out.write_var(client);
+        out.write_var(clock);
+        out.write_string(json);
+        out
     }
 }
