@@ -25,6 +25,7 @@ mod change;
 mod command;
 mod element;
 pub mod envelope;
+pub mod file;
 pub mod geometry;
 pub mod kinds;
 pub mod sync;

@@ -338,6 +338,40 @@ impl Board {
         self.doc.transact().encode_state_as_update_v1(sv)
     }
 
+    /// Whether everything applied so far is integrated: no update waits for parts it
+    /// depends on (a cut-off file leaves such a gap).
+    pub fn is_complete(&self) -> bool {
+        !self.doc.transact().has_missing_updates()
+    }
+
+    /// Merges another copy of a board (a board file's update) into this one as a CRDT
+    /// merge: one local, undoable step that peers receive like any edit. This board
+    /// keeps its own title and moderator key, whatever the other copy says.
+    pub fn merge(&mut self, update: &[u8]) -> Result<(), BoardError> {
+        let (title, key) = (self.title(), self.moderator_key());
+        self.begin_gesture();
+        let applied = self.apply_update(update, LOCAL);
+        if applied.is_ok() {
+            let (title_now, key_now) = (self.title(), self.moderator_key());
+            let mut txn = self.txn(LOCAL)?;
+            if title_now != title {
+                self.meta.insert(&mut txn, "title", title.as_str());
+            }
+            if key_now != key {
+                match &key {
+                    Some(k) => {
+                        self.meta.insert(&mut txn, "moderatorKey", k.as_str());
+                    }
+                    None => {
+                        self.meta.remove(&mut txn, "moderatorKey");
+                    }
+                }
+            }
+        }
+        self.end_gesture();
+        applied
+    }
+
     /// Applies a Yjs update v1 (from storage, a file or a peer) with the given origin.
     /// Bad bytes return an error and leave the board untouched.
     pub fn apply_update(&mut self, bytes: &[u8], origin: &str) -> Result<(), BoardError> {
