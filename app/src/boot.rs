@@ -30,7 +30,7 @@ struct SaveState {
     waiters: Vec<js_sys::Function>,
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     if getrandom::getrandom(&mut buf).is_err() {
         // No CSPRNG: fall back to fastrand so the app still opens. Rooms created this

@@ -197,6 +197,7 @@ fn install_bench(window: &web_sys::Window, n: usize) {
     });
     set(&b, "setView", &set_view.into_js_value());
     set(&b, "editorBench", &func0(editor_bench));
+    set(&b, "exportBench", &func0(export_bench));
     set(window, "__bench", &b.into());
     // Poll the model until it holds N elements (the data may arrive from storage or
     // a server), then flag readiness after painting a frame.
@@ -261,4 +262,45 @@ fn editor_bench() -> JsValue {
         set(&out, "selectedAtEnd", &(selected as f64).into());
     });
     out.into()
+}
+
+/// Export benchmarks on the loaded board, through the same code as the Export
+/// dialog (snapshot, drawing, encoding, embedding): PNG at 2×, SVG, and saving and
+/// opening the `.lernraum` file. Resolves to `{pngMs, pngScale, pngBytes, svgMs,
+/// svgBytes, saveMs, openMs, fileBytes}`.
+fn export_bench() -> JsValue {
+    use crate::export::files::{make, Format};
+    wasm_bindgen_futures::future_to_promise(async move {
+        let out = Object::new();
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = || perf.as_ref().map(|p| p.now()).unwrap_or(0.0);
+        let opts = crate::export::ImageOptions::default();
+        let lang = crate::i18n::Lang::En;
+        let fail = |e| JsValue::from_str(&format!("{e:?}"));
+        let t0 = now();
+        let png = make(Format::Png, &opts, lang).await.map_err(fail)?;
+        set(&out, "pngMs", &(now() - t0).into());
+        set(
+            &out,
+            "pngScale",
+            &png.reduced_to.unwrap_or(opts.scale).into(),
+        );
+        set(&out, "pngBytes", &(png.bytes.len() as f64).into());
+        let t0 = now();
+        let svg = make(Format::Svg, &opts, lang).await.map_err(fail)?;
+        set(&out, "svgMs", &(now() - t0).into());
+        set(&out, "svgBytes", &(svg.bytes.len() as f64).into());
+        let t0 = now();
+        let file = make(Format::Board, &opts, lang).await.map_err(fail)?;
+        set(&out, "saveMs", &(now() - t0).into());
+        set(&out, "fileBytes", &(file.bytes.len() as f64).into());
+        let t0 = now();
+        let board =
+            crdt::file::read(&file.bytes, 77).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let scene = crate::scene::Scene::from_board(&board);
+        set(&out, "openMs", &(now() - t0).into());
+        set(&out, "openedElements", &(scene.len() as f64).into());
+        Ok(out.into())
+    })
+    .into()
 }

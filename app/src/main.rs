@@ -9,6 +9,7 @@ mod boot;
 mod camera;
 mod clipboard;
 mod editor;
+mod export;
 mod hooks;
 mod i18n;
 mod kinds;

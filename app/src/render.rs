@@ -57,31 +57,13 @@ impl Renderer {
             let r = previews.get(id).copied().unwrap_or_else(|| el.bounds());
             Some((r, el.kind == crdt::Kind::Ellipse))
         };
-        for e in frames.into_iter().chain(others) {
-            paint.editing = editing.as_deref() == Some(e.id.as_str());
-            if e.kind == crdt::Kind::Arrow {
-                // Bound ends are placed on their elements every frame; only an arrow
-                // that is itself being dragged needs a moved copy.
-                let (a, b) = match previews.get(&e.id) {
-                    Some(r) => {
-                        let mut moved = e.clone();
-                        (moved.x, moved.y) = (r.x, r.y);
-                        kinds::arrow::resolve(&moved, &target)
-                    }
-                    None => kinds::arrow::resolve(e, &target),
-                };
-                kinds::arrow::draw_between(&mut paint, e, a, b);
-                continue;
-            }
-            match previews.get(&e.id) {
-                Some(r) => {
-                    let mut moved = e.clone();
-                    (moved.x, moved.y, moved.w, moved.h) = (r.x, r.y, r.w, r.h);
-                    kinds::draw(&mut paint, &moved);
-                }
-                None => kinds::draw(&mut paint, e),
-            }
-        }
+        paint_elements(
+            &mut paint,
+            frames.into_iter().chain(others),
+            &previews,
+            editing.as_deref(),
+            &target,
+        );
         if let Some((kind, r)) = editor.creating() {
             let e = crdt::Element {
                 id: String::new(),
@@ -162,6 +144,43 @@ impl Renderer {
             ctx.fill_rect(r.x, r.y, r.w, r.h);
             ctx.set_line_width(1.0 / cam.z);
             ctx.stroke_rect(r.x, r.y, r.w, r.h);
+        }
+    }
+}
+
+/// Draws `elements` in the given order: what the screen and image exports share.
+/// `previews` replace stored boxes (a drag in progress); `editing` is the element
+/// whose text the editor overlay shows; `target` places bound arrow ends.
+pub fn paint_elements<'e>(
+    paint: &mut Paint<'_>,
+    elements: impl IntoIterator<Item = &'e crdt::Element>,
+    previews: &HashMap<String, crdt::geometry::Rect>,
+    editing: Option<&str>,
+    target: &dyn Fn(&str) -> Option<(crdt::geometry::Rect, bool)>,
+) {
+    for e in elements {
+        paint.editing = editing == Some(e.id.as_str());
+        if e.kind == crdt::Kind::Arrow {
+            // Bound ends are placed on their elements every frame; only an arrow
+            // that is itself being dragged needs a moved copy.
+            let (a, b) = match previews.get(&e.id) {
+                Some(r) => {
+                    let mut moved = e.clone();
+                    (moved.x, moved.y) = (r.x, r.y);
+                    kinds::arrow::resolve(&moved, target)
+                }
+                None => kinds::arrow::resolve(e, target),
+            };
+            kinds::arrow::draw_between(paint, e, a, b);
+            continue;
+        }
+        match previews.get(&e.id) {
+            Some(r) => {
+                let mut moved = e.clone();
+                (moved.x, moved.y, moved.w, moved.h) = (r.x, r.y, r.w, r.h);
+                kinds::draw(paint, &moved);
+            }
+            None => kinds::draw(paint, e),
         }
     }
 }

@@ -97,6 +97,11 @@ pub struct Ui {
     pub ready: RwSignal<bool>,
     /// The board syncs through a y-websocket server, which can read it.
     pub server_note: RwSignal<bool>,
+    /// The Export dialog is open.
+    pub show_export: RwSignal<bool>,
+    /// A board file was opened or dropped: its name and element count, waiting for
+    /// "Open" or "Merge" (the bytes wait in `ui::export`).
+    pub import: RwSignal<Option<(String, usize)>>,
 }
 
 impl Ui {
@@ -119,6 +124,8 @@ impl Ui {
             menu: RwSignal::new(None),
             ready: RwSignal::new(false),
             server_note: RwSignal::new(false),
+            show_export: RwSignal::new(false),
+            import: RwSignal::new(None),
         }
     }
 }

@@ -5,43 +5,11 @@
 // The board is written with JavaScript Yjs and served by a y-websocket server.
 import crypto from 'node:crypto'
 import { launchBrowser, startServer } from '../e2e/harness.mjs'
-import { startYServer, yClient, Y } from '../e2e/yws.mjs'
+import { startYServer, yClient } from '../e2e/yws.mjs'
+import { fillMixed } from './boards.mjs'
 
 const N = 10000
 const dist = process.env.LERNRAUM_DIST
-
-function fillMixed (doc) {
-  const els = doc.getMap('elements')
-  const cols = Math.ceil(Math.sqrt(N))
-  const noteIds = []
-  const counts = {}
-  doc.transact(() => {
-    doc.getMap('meta').set('schema', 1)
-    for (let i = 0; i < N; i++) {
-      const id = `mix${String(i).padStart(16, '0')}`
-      const el = new Y.Map()
-      els.set(id, el)
-      const x = (i % cols) * 240
-      const y = Math.floor(i / cols) * 240
-      const kind = i < 1000 ? 'ink' : i % 10 < 6 ? 'note' : i % 10 < 7 ? 'rect' : i % 10 < 8 ? 'ellipse' : 'arrow'
-      counts[kind] = (counts[kind] ?? 0) + 1
-      el.set('kind', kind); el.set('x', x); el.set('y', y); el.set('w', 200); el.set('h', kind === 'note' ? 200 : 120)
-      el.set('z', `a${String(i).padStart(5, '0')}`); el.set('color', ['yellow', 'blue', 'green', 'pink'][i % 4])
-      const t = new Y.Text(); el.set('text', t)
-      if (kind === 'note' || kind === 'rect' || kind === 'ellipse') { t.insert(0, `Maßnahme ${i}`); noteIds.push(id) }
-      if (kind === 'ink') {
-        const pts = []
-        for (let k = 0; k < 20; k++) pts.push(k * 10, 60 + Math.sin(k / 3) * 50)
-        el.set('pts', pts)
-      }
-      if (kind === 'arrow') {
-        el.set('pts', [0, 0, 200, 120])
-        if (noteIds.length >= 2) { el.set('from', noteIds[noteIds.length - 1]); el.set('to', noteIds[noteIds.length - 2]) }
-      }
-    }
-  })
-  return counts
-}
 
 const yserver = await startYServer()
 const site = await startServer(dist)
@@ -51,7 +19,7 @@ try {
   const room = crypto.randomBytes(12).toString('base64url')
   const key = crypto.randomBytes(16).toString('base64url')
   const client = yClient(yserver.url, room)
-  const counts = fillMixed(client.doc)
+  const counts = fillMixed(client.doc, N)
   await client.whenSynced(60000)
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   await page.goto(`${site.url ?? site.base}/?lang=en&ws=${encodeURIComponent(yserver.url)}&bench=${N}#room=${room}&key=${key}`)

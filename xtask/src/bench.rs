@@ -4,6 +4,7 @@
 //!   (`tests/bench/native.mjs` with `crdt/examples/bench.rs`);
 //! - the editor on a mixed board of 10,000 elements: pan, marquee, hit test
 //!   (`tests/bench/editor.mjs`);
+//! - export: PNG, SVG, board file save and open (`tests/bench/export.mjs`);
 //! - memory after load, JS heap and wasm memory (`tests/bench/memory.mjs`);
 //! - the peer-bench harness (TESTING.md, "Bench page contract"): Lernraum next to tldraw
 //!   and Excalidraw in headless Chromium, load, pan and zoom frames, heap, bytes.
@@ -55,6 +56,12 @@ pub fn run(options: &Options) -> Result {
         &mut editor,
         &mut failures,
     ));
+    let mut export = command("node");
+    export
+        .arg("tests/bench/export.mjs")
+        .env("LERNRAUM_DIST", &dist);
+    system::with_chromium(&mut export);
+    sections.push(script_section("Export", &mut export, &mut failures));
 
     let harness = options
         .peer_bench

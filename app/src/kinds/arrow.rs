@@ -10,7 +10,7 @@ use crdt::{Element, Kind};
 use super::{Paint, FONT_FAMILY};
 
 pub const WIDTH: f64 = 2.5;
-const HEAD: f64 = 14.0;
+pub const HEAD: f64 = 14.0;
 
 /// The stored (unbound) ends: the first and last point of `pts`.
 pub fn stored_ends(e: &Element) -> ((f64, f64), (f64, f64)) {

@@ -371,6 +371,19 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 with_editor(|ed| ed.wheel(sx, sy, dx, dy, zoom));
                 after_input();
             }
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                // A dropped file opens like "Open file"; dropped text becomes notes.
+                ev.prevent_default();
+                let Some(data) = ev.data_transfer() else { return };
+                if let Some(file) = data.files().and_then(|f| f.get(0)) {
+                    crate::ui::export::take_file(ui, file);
+                } else if let Ok(text) = data.get_data("text/plain") {
+                    if !text.is_empty() {
+                        crate::export::files::insert_text(&text);
+                    }
+                }
+            }
             on:contextmenu=move |ev: web_sys::MouseEvent| {
                 ev.prevent_default();
                 let Some(board) = board_ref.get_untracked() else { return };

@@ -2,6 +2,7 @@
 //! small signals from `state::Ui` and forward input to the editor.
 
 pub mod board;
+pub mod export;
 pub mod gallery;
 pub mod home;
 pub mod keys;
@@ -64,6 +65,8 @@ fn BoardPage(ui: Ui) -> impl IntoView {
             <home::Home ui=ui/>
             <panels::Notice ui=ui/>
             <menu::ContextMenu ui=ui/>
+            <export::ExportDialog ui=ui/>
+            <export::ImportDialog ui=ui/>
         </div>
     }
 }

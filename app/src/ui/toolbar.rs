@@ -114,7 +114,9 @@ pub fn Actions(ui: Ui) -> impl IntoView {
                 aria-keyshortcuts="Control+Shift+Z Control+Y" disabled=move || !ui.can_redo.get() on:click=redo>
                 {svg_icon("M15 14l5-5-5-5M20 9H10a6 6 0 0 0 0 12h3")}
             </button>
-            <button aria-label=t(lang, Msg::Export) title=soon(lang, Msg::Export) disabled=true>
+            <crate::ui::export::OpenFileButton ui=ui/>
+            <button aria-label=t(lang, Msg::Export) title=t(lang, Msg::Export)
+                aria-haspopup="dialog" on:click=move |_| ui.show_export.set(true)>
                 {svg_icon("M12 4v11M7 10l5 5 5-5M5 20h14")}
             </button>
             <button aria-label=t(lang, Msg::Share) title=soon(lang, Msg::Share) disabled=true>
