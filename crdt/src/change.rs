@@ -16,11 +16,20 @@ pub struct BoardChange {
     pub removed: BTreeSet<String>,
     /// Board settings (`meta`) changed.
     pub meta: bool,
+    /// Moderator control entries (`control`) changed.
+    pub control: bool,
+    /// Published ballots (`ballots`) changed.
+    pub ballots: bool,
 }
 
 impl BoardChange {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty() && !self.meta
+        self.added.is_empty()
+            && self.updated.is_empty()
+            && self.removed.is_empty()
+            && !self.meta
+            && !self.control
+            && !self.ballots
     }
 
     /// Folds a later change into this one.
@@ -41,6 +50,8 @@ impl BoardChange {
             }
         }
         self.meta |= later.meta;
+        self.control |= later.control;
+        self.ballots |= later.ballots;
     }
 
     /// The change made by one transaction, from its deep events on `elements`.

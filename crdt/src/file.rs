@@ -49,9 +49,10 @@ impl std::fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-/// The board as a `.lernraum` file.
+/// The board as a `.lernraum` file, without the content of deleted items (see
+/// [`Board::encode_clean`]): deleted text never leaves the browser in a file.
 pub fn encode(board: &Board) -> Vec<u8> {
-    wrap(&board.encode())
+    wrap(&board.encode_clean())
 }
 
 /// A `.lernraum` file holding the Yjs update v1 `update`.
@@ -136,6 +137,48 @@ mod tests {
         let back = read(&bytes, 2).unwrap();
         assert_eq!(back.elements(), b.elements());
         assert_eq!(back.title(), "Teamvereinbarung");
+    }
+
+    #[test]
+    fn deleted_text_is_not_in_the_file() {
+        let mut b = sample();
+        let id = b.elements()[0].id.clone();
+        b.apply(
+            &Command::SetTitle {
+                title: "Erika Mustermann".into(),
+            },
+            LOCAL,
+        )
+        .unwrap();
+        b.apply(
+            &Command::SetTitle {
+                title: "Teamvereinbarung".into(),
+            },
+            LOCAL,
+        )
+        .unwrap();
+        b.apply(
+            &Command::SetText {
+                id: id.clone(),
+                text: "Gesagt von Erika".into(),
+            },
+            LOCAL,
+        )
+        .unwrap();
+        b.apply(&Command::Delete { ids: vec![id] }, LOCAL).unwrap();
+        let has = |bytes: &[u8]| bytes.windows(5).any(|w| w == b"Erika");
+        // Undo keeps it in the live document …
+        assert!(has(&b.encode()));
+        // … but never in a file, which still reads and merges the same.
+        let file = encode(&b);
+        assert!(!has(&file));
+        let back = read(&file, 5).unwrap();
+        assert_eq!(back.elements(), b.elements());
+        assert_eq!(back.title(), "Teamvereinbarung");
+        let mut other = Board::new(6);
+        other.apply_update(&b.encode(), LOAD).unwrap();
+        other.merge(update_of(&file).unwrap()).unwrap();
+        assert_eq!(other.elements(), b.elements());
     }
 
     #[test]

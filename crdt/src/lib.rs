@@ -20,16 +20,21 @@
 //! ```
 
 pub mod awareness;
+pub mod ballots;
 mod board;
 mod change;
 mod command;
+pub mod control;
 mod element;
 pub mod envelope;
 pub mod file;
 pub mod geometry;
 pub mod kinds;
+pub mod signaling;
+pub mod split;
 pub mod sync;
 mod text_splice;
+pub mod timer;
 pub mod zindex;
 
 pub use awareness::{Awareness, AwarenessChange, AwarenessError, AwarenessLimits};

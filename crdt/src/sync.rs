@@ -68,6 +68,10 @@ pub struct Received {
     pub replies: Vec<Vec<u8>>,
     /// The board changed.
     pub applied: bool,
+    /// What changed, as one update v1 (`applied` is true): the structs integrated by this
+    /// frame, including any that waited for it, and the deletions. A mesh passes it on to
+    /// its other peers; an update already known changes nothing and is not passed on.
+    pub changes: Option<Vec<u8>>,
     /// The peer has sent us its state (step 2): we are in sync with it.
     pub synced: bool,
     /// An awareness payload (JSON states), for the presence layer.
@@ -228,9 +232,10 @@ impl SyncSession {
             Message::Sync(SyncMessage::SyncStep2(update))
             | Message::Sync(SyncMessage::Update(update)) => {
                 let step2 = matches!(bytes.get(1), Some(1));
-                match board.apply_update(&update, REMOTE) {
-                    Ok(()) => {
-                        out.applied = true;
+                match board.apply_update_delta(&update, REMOTE) {
+                    Ok(changes) => {
+                        out.applied = changes.is_some();
+                        out.changes = changes;
                         if step2 {
                             self.synced = true;
                             out.synced = true;
@@ -307,6 +312,46 @@ mod tests {
         b.0.receive(&mut b.1, &SyncSession::update_frame(&update))
             .unwrap();
         assert_eq!(b.1.title(), "Retro");
+    }
+
+    #[test]
+    fn only_what_changed_the_board_is_passed_on_so_gossip_ends() {
+        let mut a = Board::new(1);
+        a.apply(
+            &Command::Create(vec![NewElement::note_centred(0.0, 0.0, "yellow")]),
+            LOCAL,
+        )
+        .unwrap();
+        let first = a.take_outgoing().unwrap();
+        let id = a.elements()[0].id.clone();
+        a.apply(
+            &Command::SetText {
+                id,
+                text: "Hallo".into(),
+            },
+            LOCAL,
+        )
+        .unwrap();
+        let second = a.take_outgoing().unwrap();
+        let mut b = (SyncSession::default(), Board::new(2));
+        // The second update waits for the first: nothing changes yet, nothing to pass on.
+        let r =
+            b.0.receive(&mut b.1, &SyncSession::update_frame(&second))
+                .unwrap();
+        assert!(!r.applied && r.changes.is_none());
+        // The first integrates both; what is passed on holds both.
+        let r =
+            b.0.receive(&mut b.1, &SyncSession::update_frame(&first))
+                .unwrap();
+        assert!(r.applied);
+        let mut c = Board::new(3);
+        c.apply_update(&r.changes.unwrap(), REMOTE).unwrap();
+        assert_eq!(c.elements(), a.elements());
+        // The same update again changes nothing and is not passed on.
+        let r =
+            b.0.receive(&mut b.1, &SyncSession::update_frame(&first))
+                .unwrap();
+        assert!(!r.applied && r.changes.is_none());
     }
 
     #[test]

@@ -629,6 +629,8 @@ fn remote_edits_are_reported_like_local_ones() {
             updated: updated(&[("m", &["text"])]),
             removed: set(&["n"]),
             meta: false,
+            control: false,
+            ballots: false,
         }
     );
 }

@@ -7,6 +7,7 @@
 //! Never hold a transaction across calls into this type: every method takes its own.
 
 mod apply;
+mod ballots;
 mod zorder;
 
 use std::cell::RefCell;
@@ -38,6 +39,8 @@ pub const REMOTE: &str = "remote";
 pub const LOAD: &str = "load";
 /// Origin of the board's creation (schema, title, moderator key): not undoable.
 const INIT: &str = "init";
+/// Origin of control entries: synced and stored, never undone.
+const CONTROL: &str = "control";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BoardError {
@@ -62,6 +65,7 @@ pub struct Board {
     doc: Doc,
     elements: MapRef,
     meta: MapRef,
+    control: MapRef,
     undo: UndoManager<()>,
     pending: Rc<RefCell<BoardChange>>,
     /// Every element's `z`, ordered, kept up to date by the deep observer, so finding
@@ -83,9 +87,8 @@ impl Board {
         let doc = Doc::with_options(options);
         let elements = doc.get_or_insert_map("elements");
         let meta = doc.get_or_insert_map("meta");
-        // Ensure the other roots exist with the right type for later readers.
-        doc.get_or_insert_map("control");
-        doc.get_or_insert_map("ballots");
+        let control = doc.get_or_insert_map("control");
+        let ballots = doc.get_or_insert_map("ballots");
 
         let pending = Rc::new(RefCell::new(BoardChange::default()));
         let zorder = Rc::new(RefCell::new(ZOrder::default()));
@@ -106,6 +109,14 @@ impl Board {
         let sink = pending.clone();
         meta.observe_deep("board-change", move |_txn, _events| {
             sink.borrow_mut().meta = true;
+        });
+        let sink = pending.clone();
+        control.observe_deep("board-change", move |_txn, _events| {
+            sink.borrow_mut().control = true;
+        });
+        let sink = pending.clone();
+        ballots.observe_deep("board-change", move |_txn, _events| {
+            sink.borrow_mut().ballots = true;
         });
 
         let updates = Rc::new(RefCell::new(Vec::new()));
@@ -144,6 +155,7 @@ impl Board {
             doc,
             elements,
             meta,
+            control,
             undo,
             pending,
             zorder,
@@ -162,6 +174,11 @@ impl Board {
             self.meta.insert(&mut txn, "moderatorKey", key);
         }
         Ok(())
+    }
+
+    /// This session's Yjs client id (32 bits, as `new` was given).
+    pub fn client_id(&self) -> u32 {
+        self.doc.client_id().get() as u32
     }
 
     pub fn doc(&self) -> &Doc {
@@ -265,6 +282,27 @@ impl Board {
         }
     }
 
+    /// The `control` map's entries whose values are strings (signed control entries,
+    /// `crate::control`); anything else there is not Lernraum's and is skipped.
+    pub fn control_entries(&self) -> Vec<(String, String)> {
+        let txn = self.doc.transact();
+        self.control
+            .iter(&txn)
+            .filter_map(|(k, v)| match v {
+                Out::Any(Any::String(s)) => Some((k.to_string(), s.to_string())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Stores a sealed control entry (`crate::control::seal`) under `key`. Not an undo
+    /// step: facilitation is not undone with Ctrl+Z.
+    pub fn set_control(&mut self, key: &str, sealed: &str) -> Result<(), BoardError> {
+        let mut txn = self.txn(CONTROL)?;
+        self.control.insert(&mut txn, key, sealed);
+        Ok(())
+    }
+
     // ---- editing -------------------------------------------------------------------
 
     /// Applies one command in one transaction. Local commands (`origin == LOCAL`) are
@@ -328,6 +366,35 @@ impl Board {
             .encode_state_as_update_v1(&StateVector::default())
     }
 
+    /// The whole board as one Yjs update v1 without the content of deleted items.
+    /// Undo keeps deleted content in the document (so it can come back), and `encode`
+    /// carries it; a file or an export must not: a name typed and deleted again would
+    /// still be in its bytes. Applying into a fresh document, which has no undo, lets
+    /// Yjs garbage-collect it; the result merges exactly like `encode`'s.
+    pub fn encode_clean(&self) -> Vec<u8> {
+        let full = self.encode();
+        let mut options = Options::with_client_id(self.doc.client_id());
+        options.offset_kind = OffsetKind::Utf16;
+        let doc = Doc::with_options(options);
+        let applied = Update::decode_v1(&full)
+            .map_err(|e| e.to_string())
+            .and_then(|u| {
+                doc.transact_mut()
+                    .apply_update(u)
+                    .map_err(|e| e.to_string())
+            });
+        match applied {
+            Ok(()) => doc
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default()),
+            Err(e) => {
+                // Cannot happen for bytes yrs wrote itself; keep the full board then.
+                log::error!("cleaning the board for export failed ({e})");
+                full
+            }
+        }
+    }
+
     /// The board's state vector, for sync step 1.
     pub fn state_vector(&self) -> StateVector {
         self.doc.transact().state_vector()
@@ -379,5 +446,23 @@ impl Board {
         let mut txn = self.txn(origin)?;
         txn.apply_update(update)
             .map_err(|e| BoardError::BadUpdate(e.to_string()))
+    }
+
+    /// Like [`Board::apply_update`], and returns what actually changed as one update v1
+    /// (the structs integrated now, parts that were waiting for this one included, and
+    /// the deletions), or `None` when nothing did. A mesh passes this on to the other
+    /// peers (gossip) as JavaScript y-webrtc passes on its `update` events: an update
+    /// already known is not passed on again, so gossip ends.
+    pub fn apply_update_delta(
+        &mut self,
+        bytes: &[u8],
+        origin: &str,
+    ) -> Result<Option<Vec<u8>>, BoardError> {
+        let update = Update::decode_v1(bytes).map_err(|e| BoardError::BadUpdate(e.to_string()))?;
+        let mut txn = self.txn(origin)?;
+        txn.apply_update(update)
+            .map_err(|e| BoardError::BadUpdate(e.to_string()))?;
+        let changed = txn.state_vector() != *txn.before_state() || !txn.delete_set().is_empty();
+        Ok(changed.then(|| txn.encode_update_v1()))
     }
 }
