@@ -122,8 +122,20 @@ pub fn start() {
         }
     });
     crate::hooks::install(params.as_ref().and_then(|p| p.get("bench")));
+    // Presence first, so every transport opens with our state.
+    // Presence gets its own random id, not the document's client id: every item a
+    // person writes carries the document id, so sharing it would let anyone who logs
+    // awareness (names) tie contributions to people (Chatham House rule).
+    crate::net::presence::start(
+        u32::from_le_bytes(random_bytes()),
+        params.as_ref().and_then(|p| p.get("name")),
+        t(lang, Msg::Guest),
+        link.moderator_public_key().is_some(),
+    );
     // Other tabs of this browser with the same board sync directly, encrypted.
     crate::net::broadcast::connect(link.room.clone(), link.key.clone());
+    // The WebRTC mesh, through the `?signal=` servers or the page's own /signal.
+    crate::net::webrtc::connect(signaling_urls(), link.room.clone(), link.key.clone());
     if let Some(ws) = params.as_ref().and_then(|p| p.get("ws")) {
         match crate::net::websocket::room_url(&ws, &link.room) {
             Some(url) => {
@@ -283,4 +295,61 @@ pub fn when_saved() -> js_sys::Promise {
             let _ = resolve.call0(&JsValue::NULL);
         }
     })
+}
+
+/// The participant link's fragment, and the moderator's where this browser has the
+/// moderator secret.
+pub fn share_fragments() -> (String, Option<String>) {
+    LINK.with(|l| match l.borrow().as_ref() {
+        Some(link) => (
+            link.fragment(false),
+            link.moderator_secret.is_some().then(|| link.fragment(true)),
+        ),
+        None => (String::new(), None),
+    })
+}
+
+/// The y-webrtc signaling servers: every `?signal=URL` (ws: or wss:), else the page's
+/// own origin at `/signal` (ROOMS.md).
+pub fn signaling_urls() -> Vec<String> {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return Vec::new();
+    };
+    let search = loc.search().unwrap_or_default();
+    let given: Vec<String> = web_sys::UrlSearchParams::new_with_str(&search)
+        .map(|p| {
+            p.get_all("signal")
+                .iter()
+                .filter_map(|v| v.as_string())
+                .filter(|u| u.starts_with("ws://") || u.starts_with("wss://"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !given.is_empty() {
+        return given;
+    }
+    let scheme = if loc.protocol().unwrap_or_default() == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    vec![format!(
+        "{scheme}://{}/signal",
+        loc.host().unwrap_or_default()
+    )]
+}
+
+/// The y-websocket server (`?ws=`) the board also syncs through, if any.
+pub fn server_url() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let ws = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("ws")?;
+    let link = LINK.with(|l| l.borrow().clone())?;
+    crate::net::websocket::room_url(&ws, &link.room)
+}
+
+/// The board link this page was opened with.
+pub fn link() -> Option<RoomLink> {
+    LINK.with(|l| l.borrow().clone())
 }

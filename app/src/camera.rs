@@ -155,3 +155,76 @@ mod tests {
         assert_eq!(c.to_screen(0.0, 0.0), (100.0, 0.0));
     }
 }
+
+/// A camera move over time (bring everyone here, following someone): eased from
+/// `from` to `to` over `duration` ms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glide {
+    pub from: Camera,
+    pub to: Camera,
+    pub start: f64,
+    pub duration: f64,
+}
+
+impl Glide {
+    /// The camera at `now`, and whether the glide is over.
+    pub fn at(&self, now: f64) -> (Camera, bool) {
+        let t = if self.duration <= 0.0 {
+            1.0
+        } else {
+            ((now - self.start) / self.duration).clamp(0.0, 1.0)
+        };
+        // Ease in and out; zoom moves in log space so it feels even.
+        let e = t * t * (3.0 - 2.0 * t);
+        let z = (self.from.z.ln() + (self.to.z.ln() - self.from.z.ln()) * e).exp();
+        // Interpolate the view centre-relative offsets so the centre moves straight.
+        let lerp = |a: f64, b: f64| a + (b - a) * e;
+        (
+            Camera {
+                x: lerp(self.from.x, self.to.x),
+                y: lerp(self.from.y, self.to.y),
+                z,
+            },
+            t >= 1.0,
+        )
+    }
+}
+
+/// The camera that shows board point `(cx, cy)` at the centre of a `w × h` view at
+/// zoom `z` (clamped to the zoom range).
+pub fn centred_on(cx: f64, cy: f64, z: f64, w: f64, h: f64) -> Camera {
+    let z = z.clamp(MIN_ZOOM, MAX_ZOOM);
+    Camera {
+        x: -cx + w / (2.0 * z),
+        y: -cy + h / (2.0 * z),
+        z,
+    }
+}
+
+/// The board point at the centre of a `w × h` view of `cam`.
+pub fn centre_of(cam: Camera, w: f64, h: f64) -> (f64, f64) {
+    (-cam.x + w / (2.0 * cam.z), -cam.y + h / (2.0 * cam.z))
+}
+
+#[cfg(test)]
+mod glide_tests {
+    use super::*;
+
+    #[test]
+    fn a_glide_ends_exactly_at_its_target_and_centres_round_trip() {
+        let from = Camera::default();
+        let to = centred_on(1000.0, 500.0, 0.5, 800.0, 600.0);
+        assert_eq!(centre_of(to, 800.0, 600.0), (1000.0, 500.0));
+        let g = Glide {
+            from,
+            to,
+            start: 100.0,
+            duration: 600.0,
+        };
+        assert_eq!(g.at(100.0), (from, false));
+        let (mid, done) = g.at(400.0);
+        assert!(!done && mid.z < 1.0 && mid.z > 0.5);
+        assert_eq!(g.at(700.0), (to, true));
+        assert_eq!(g.at(9999.0), (to, true));
+    }
+}

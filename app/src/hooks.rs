@@ -1,6 +1,7 @@
 //! Read-only hooks on `window` for tests and benchmarks:
 //! - `__lernraum`: `elements()`, `toScreen(x, y)`, `view()`, `selection()`,
-//!   `whenSaved()`, `frame()` (paint synchronously, for frame timing);
+//!   `whenSaved()`, `frame()` (paint synchronously, for frame timing), `webrtc()`
+//!   (`{signaling, peers, glares, id}` of the WebRTC mesh);
 //! - with `?bench=N`, the bench page contract of TESTING.md: `__bench` with
 //!   `count()`, `getView()`, `setView({x, y, z})`, and `__benchReady` once N elements
 //!   are in the board model.
@@ -94,6 +95,44 @@ pub fn install(bench: Option<String>) {
     });
     set(&hook, "toScreen", &to_screen.into_js_value());
     set(&hook, "view", &func0(view_object));
+    // The published ballots in the document (count), to check none leak mid-round.
+    set(
+        &hook,
+        "ballots",
+        &func0(|| (with_editor(|ed| ed.board.ballot_entries().len()).unwrap_or(0) as f64).into()),
+    );
+    // The other people present (live presence), as the app shows them.
+    set(
+        &hook,
+        "peers",
+        &func0(|| {
+            let arr = Array::new();
+            for p in crate::net::presence::peers() {
+                let o = Object::new();
+                set(&o, "client", &(p.client as f64).into());
+                set(&o, "name", &p.name.as_str().into());
+                set(&o, "color", &p.color.as_str().into());
+                set(&o, "moderator", &p.moderator.into());
+                let cursor = match p.cursor {
+                    Some((x, y)) => {
+                        let c = Object::new();
+                        set(&c, "x", &x.into());
+                        set(&c, "y", &y.into());
+                        c.into()
+                    }
+                    None => JsValue::NULL,
+                };
+                set(&o, "cursor", &cursor);
+                let sel = Array::new();
+                p.selection.iter().for_each(|id| {
+                    sel.push(&id.as_str().into());
+                });
+                set(&o, "selection", &sel);
+                arr.push(&o);
+            }
+            arr.into()
+        }),
+    );
     set(
         &hook,
         "selection",
@@ -133,6 +172,29 @@ pub fn install(bench: Option<String>) {
                 Some(WsState::Offline) => "offline",
             }
             .into()
+        }),
+    );
+    set(
+        &hook,
+        "webrtc",
+        &func0(|| {
+            use crate::net::webrtc::{glares, peer_id, status, Signaling};
+            let s = status();
+            let o = Object::new();
+            let signaling = match s.signaling {
+                Signaling::Offline => "offline",
+                Signaling::Connecting => "connecting",
+                Signaling::Connected => "connected",
+            };
+            set(&o, "signaling", &signaling.into());
+            set(&o, "peers", &(s.peers as f64).into());
+            set(&o, "glares", &(glares() as f64).into());
+            set(
+                &o,
+                "id",
+                &peer_id().map(JsValue::from).unwrap_or(JsValue::NULL),
+            );
+            o.into()
         }),
     );
     set(

@@ -10,12 +10,14 @@ mod camera;
 mod clipboard;
 mod editor;
 mod export;
+mod facilitation;
 mod hooks;
 mod i18n;
 mod kinds;
 mod logger;
 mod net;
 mod palette;
+mod peers;
 mod render;
 mod room;
 mod scene;
@@ -25,6 +27,7 @@ mod templates;
 mod text_layout;
 mod tools;
 mod ui;
+mod voting;
 mod wal;
 
 fn main() {

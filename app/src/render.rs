@@ -139,13 +139,127 @@ impl Renderer {
                 ctx.stroke_rect(hx - hs / 2.0, hy - hs / 2.0, hs, hs);
             }
         }
+        // Votes: this person's dots during a round, totals after it.
+        if !editor.vote_marks.is_empty() {
+            draw_votes(ctx, editor, cam.z);
+        }
+        // Others' selections, outlined dashed in their colour.
+        ctx.set_line_width(2.0 / cam.z);
+        let dash = js_sys::Array::of2(&(6.0 / cam.z).into(), &(4.0 / cam.z).into());
+        let _ = ctx.set_line_dash(&dash);
+        for peer in &editor.peers {
+            ctx.set_stroke_style_str(&peer.color);
+            for id in peer.selection.iter().take(500) {
+                if let Some(e) = editor.scene.get(id) {
+                    let r = e.bounds();
+                    let m = 5.0 / cam.z;
+                    ctx.stroke_rect(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m);
+                }
+            }
+        }
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.set_stroke_style_str(SELECTION);
         if let Some(r) = editor.select.marquee() {
             ctx.set_fill_style_str("rgba(24, 100, 171, 0.08)");
             ctx.fill_rect(r.x, r.y, r.w, r.h);
             ctx.set_line_width(1.0 / cam.z);
             ctx.stroke_rect(r.x, r.y, r.w, r.h);
         }
+        // Others' cursors with their names, in screen pixels (same size at any zoom).
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
+        for peer in &editor.peers {
+            if let Some((bx, by)) = peer.cursor {
+                let (x, y) = cam.to_screen(bx, by);
+                if x < -20.0 || y < -20.0 || x > vw + 20.0 || y > vh + 20.0 {
+                    continue;
+                }
+                if editor.anonymous_cursors {
+                    // Anonymous: no name, and a colour that differs per viewer, so a
+                    // colour cannot be matched to a person across screens either.
+                    let i = (peer.client ^ editor.board.client_id()).wrapping_mul(2_654_435_761);
+                    let colour =
+                        crate::peers::COLOURS[(i >> 16) as usize % crate::peers::COLOURS.len()];
+                    draw_cursor(ctx, x, y, colour, "");
+                } else {
+                    draw_cursor(ctx, x, y, &peer.color, &peer.name);
+                }
+            }
+        }
     }
+}
+
+/// Vote marks at the top-right corner of each element, in board units scaled so they
+/// stay readable when zoomed out.
+fn draw_votes(ctx: &CanvasRenderingContext2d, editor: &Editor, zoom: f64) {
+    let r = (9.0 / zoom).max(9.0);
+    ctx.set_font(&format!("700 {}px {}", r * 1.2, kinds::FONT_FAMILY));
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    for (id, mark) in &editor.vote_marks {
+        let Some(e) = editor.scene.get(id) else {
+            continue;
+        };
+        let (x, y) = (e.x + e.w - r * 0.4, e.y + r * 0.4);
+        match *mark {
+            crate::voting::Mark::Own(n) => {
+                // One dot per vote (up to five), then the number.
+                let shown = n.min(5);
+                for i in 0..shown {
+                    ctx.begin_path();
+                    let _ = ctx.arc(
+                        x - i as f64 * r * 1.5,
+                        y,
+                        r * 0.6,
+                        0.0,
+                        std::f64::consts::TAU,
+                    );
+                    ctx.set_fill_style_str("#c92a2a");
+                    ctx.fill();
+                }
+                if n > 5 {
+                    ctx.set_fill_style_str("#1a1a1a");
+                    ctx.fill_text(&format!("+{}", n - 5), x - 5.5 * r * 1.5, y)
+                        .ok();
+                }
+            }
+            crate::voting::Mark::Total(n) => {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, r * 1.3, 0.0, std::f64::consts::TAU);
+                ctx.set_fill_style_str("#1864ab");
+                ctx.fill();
+                ctx.set_fill_style_str("#ffffff");
+                ctx.fill_text(&n.to_string(), x, y).ok();
+            }
+        }
+    }
+}
+
+/// A pointer arrow at `(x, y)` (screen px) with a name tag, white text on `color`.
+fn draw_cursor(ctx: &CanvasRenderingContext2d, x: f64, y: f64, color: &str, name: &str) {
+    ctx.begin_path();
+    ctx.move_to(x, y);
+    ctx.line_to(x, y + 16.0);
+    ctx.line_to(x + 4.5, y + 12.0);
+    ctx.line_to(x + 11.0, y + 12.0);
+    ctx.close_path();
+    ctx.set_fill_style_str(color);
+    ctx.fill();
+    ctx.set_stroke_style_str("#ffffff");
+    ctx.set_line_width(1.5);
+    ctx.stroke();
+    if name.is_empty() {
+        return;
+    }
+    ctx.set_font(&format!("600 12px {}", kinds::FONT_FAMILY));
+    let w = ctx.measure_text(name).map(|m| m.width()).unwrap_or(40.0);
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(x + 10.0, y + 16.0, w + 12.0, 20.0, 4.0);
+    ctx.set_fill_style_str(color);
+    ctx.fill();
+    ctx.set_fill_style_str("#ffffff");
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("middle");
+    ctx.fill_text(name, x + 16.0, y + 26.0).ok();
 }
 
 /// Draws `elements` in the given order: what the screen and image exports share.

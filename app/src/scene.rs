@@ -13,8 +13,20 @@ const CELL: f64 = 512.0;
 /// Elements larger than this many cells go into the overflow list instead of the grid.
 const MAX_CELLS: i64 = 64;
 
+/// Who may change what: the elements' own `locked` key, and the moderator's signed
+/// locks (the whole board, or listed elements). The moderator is never locked out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Locks {
+    pub board: bool,
+    pub elements: HashSet<String>,
+    /// This person moderates: no lock applies.
+    pub moderator: bool,
+}
+
 #[derive(Default)]
 pub struct Scene {
+    /// The locks in force (set by the app from the control entries).
+    pub locks: Locks,
     by_id: HashMap<String, Element>,
     /// Ids in paint order; rebuilt lazily when `order_dirty`.
     order: Vec<String>,
@@ -42,6 +54,12 @@ impl Scene {
         }
         s.order_dirty = true;
         s
+    }
+
+    /// Whether `e` may not be changed by this person now.
+    pub fn locked(&self, e: &Element) -> bool {
+        !self.locks.moderator
+            && (e.locked || self.locks.board || self.locks.elements.contains(&e.id))
     }
 
     pub fn len(&self) -> usize {

@@ -73,6 +73,67 @@ pub struct EditBox {
     pub free_text: bool,
 }
 
+/// The state of one connection, as the People panel shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Offline,
+    Connecting,
+    Connected,
+    Synced,
+}
+
+/// Every transport's state. `None`: that transport is not in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connections {
+    pub tabs: Link,
+    pub server: Option<Link>,
+    pub peers: Option<Link>,
+}
+
+impl Connections {
+    /// No connection beyond this browser: edits wait (kept) until one comes back.
+    pub fn offline(&self) -> bool {
+        let up = |l: Option<Link>| matches!(l, Some(Link::Connected | Link::Synced));
+        !up(self.server) && !up(self.peers)
+    }
+}
+
+/// The transports' states now.
+pub fn connections() -> Connections {
+    use crate::net::websocket::{self, WsState};
+    Connections {
+        tabs: if crate::net::broadcast::is_open() {
+            Link::Connected
+        } else {
+            Link::Offline
+        },
+        server: websocket::state().map(|s| match s {
+            WsState::Connecting => Link::Connecting,
+            WsState::Synced => Link::Synced,
+            WsState::Offline => Link::Offline,
+        }),
+        peers: {
+            use crate::net::signaling::SignalingState;
+            let w = crate::net::webrtc::status();
+            Some(match (w.peers, w.signaling) {
+                (n, _) if n > 0 => Link::Synced,
+                (_, SignalingState::Connected) => Link::Connected,
+                (_, SignalingState::Connecting) => Link::Connecting,
+                (_, SignalingState::Offline) => Link::Offline,
+            })
+        },
+    }
+}
+
+/// Someone else in the room, as the People panel lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub client: u32,
+    pub name: String,
+    pub color: String,
+    pub moderator: bool,
+}
+
 /// The signals the chrome renders from. All `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -97,6 +158,38 @@ pub struct Ui {
     pub ready: RwSignal<bool>,
     /// The board syncs through a y-websocket server, which can read it.
     pub server_note: RwSignal<bool>,
+    /// The other people in the room, live (presence).
+    pub people: RwSignal<Vec<Person>>,
+    /// The timer in force (moderator's signed `control` entry).
+    pub timer: RwSignal<crdt::timer::Timer>,
+    /// This browser holds the board's moderator secret.
+    pub moderator: RwSignal<bool>,
+    /// Votes left in the open round.
+    pub votes_left: RwSignal<Option<u32>>,
+    /// The round in force: (id, open, results shown).
+    pub voting: RwSignal<Option<(u32, bool, bool)>>,
+    /// The moderator's voting panel is open.
+    pub show_voting: RwSignal<bool>,
+    /// The Results panel is open.
+    pub show_results: RwSignal<bool>,
+    /// The moderator locked the board (for participants).
+    pub board_locked: RwSignal<bool>,
+    /// Some selected element is locked by the moderator.
+    pub selection_locked: RwSignal<bool>,
+    /// The Chatham House rule is in force (the default).
+    pub chatham: RwSignal<bool>,
+    /// Names on cursors are hidden (the moderator's "anonymous cursors").
+    pub anonymous_cursors: RwSignal<bool>,
+    /// The client this person follows.
+    pub following: RwSignal<Option<u32>>,
+    /// The moderator's Timer panel is open.
+    pub show_timer: RwSignal<bool>,
+    /// The transports' states.
+    pub connections: RwSignal<Connections>,
+    /// The People panel is open.
+    pub show_people: RwSignal<bool>,
+    /// The Share dialog is open.
+    pub show_share: RwSignal<bool>,
     /// The Export dialog is open.
     pub show_export: RwSignal<bool>,
     /// A board file was opened or dropped: its name and element count, waiting for
@@ -124,6 +217,26 @@ impl Ui {
             menu: RwSignal::new(None),
             ready: RwSignal::new(false),
             server_note: RwSignal::new(false),
+            people: RwSignal::new(Vec::new()),
+            show_people: RwSignal::new(false),
+            timer: RwSignal::new(crdt::timer::Timer::Stopped),
+            moderator: RwSignal::new(false),
+            show_timer: RwSignal::new(false),
+            board_locked: RwSignal::new(false),
+            votes_left: RwSignal::new(None),
+            voting: RwSignal::new(None),
+            show_voting: RwSignal::new(false),
+            show_results: RwSignal::new(false),
+            selection_locked: RwSignal::new(false),
+            chatham: RwSignal::new(true),
+            anonymous_cursors: RwSignal::new(false),
+            following: RwSignal::new(None),
+            connections: RwSignal::new(Connections {
+                tabs: Link::Offline,
+                server: None,
+                peers: None,
+            }),
+            show_share: RwSignal::new(false),
             show_export: RwSignal::new(false),
             import: RwSignal::new(None),
         }
@@ -222,6 +335,17 @@ pub fn refresh() {
     let snap = with_editor(|ed| {
         ed.flush();
         let content_changed = ed.content_version != last;
+        if content_changed {
+            if crate::facilitation::refresh(&ed.board) {
+                crate::facilitation::apply(ed);
+            }
+            if crate::voting::update(ed) {
+                ed.vote_marks = crate::voting::marks();
+                ed.view_version += 1;
+            }
+        }
+        let moderator = crate::facilitation::is_moderator(&ed.board);
+        ed.scene.locks.moderator = moderator;
         let outline_now = content_changed && ed.scene.len() <= OUTLINE_SYNC_LIMIT;
         let outline = outline_now.then(|| outline_items(ed, lang));
         let editing = ed.editing.as_ref().and_then(|id| {
@@ -264,15 +388,74 @@ pub fn refresh() {
             ed.board.can_undo(),
             ed.board.can_redo(),
             editing,
-            ed.camera.z,
+            ed.camera,
             ed.content_version,
+            ed.peers
+                .iter()
+                .map(|p| Person {
+                    client: p.client,
+                    name: p.name.clone(),
+                    color: p.color.clone(),
+                    moderator: p.moderator,
+                })
+                .collect::<Vec<_>>(),
+            moderator,
         )
     });
-    let Some((tool, selection, color, outline, title, can_undo, can_redo, editing, zoom, version)) =
-        snap
+    let Some((
+        tool,
+        selection,
+        color,
+        outline,
+        title,
+        can_undo,
+        can_redo,
+        editing,
+        camera,
+        version,
+        people,
+        moderator,
+    )) = snap
     else {
         return;
     };
+    let zoom = camera.z;
+    crate::net::presence::set_selection(&selection);
+    if let Some((cx, cy)) = with_editor(|ed| {
+        crate::camera::centre_of(ed.camera, ed.viewport.0.max(1.0), ed.viewport.1.max(1.0))
+    }) {
+        crate::net::presence::set_viewport(cx, cy, camera.z);
+    }
+    set_if_changed(ui.people, people);
+    set_if_changed(ui.moderator, moderator);
+    set_if_changed(ui.timer, crate::facilitation::timer());
+    set_if_changed(ui.votes_left, crate::voting::votes_left());
+    set_if_changed(
+        ui.voting,
+        crate::voting::round().map(|r| (r.id, r.is_open(), r.shows_results())),
+    );
+    if let Some((board_locked, selection_locked, following)) = with_editor(|ed| {
+        let l = &ed.scene.locks;
+        (
+            l.board,
+            ed.selection.iter().any(|id| l.elements.contains(id)),
+            ed.following,
+        )
+    }) {
+        set_if_changed(ui.board_locked, board_locked);
+        set_if_changed(ui.selection_locked, selection_locked);
+        set_if_changed(ui.following, following);
+    }
+    let (chatham, anonymous) = crate::facilitation::chatham();
+    with_editor(|ed| {
+        if ed.anonymous_cursors != anonymous {
+            ed.anonymous_cursors = anonymous;
+            ed.view_version += 1;
+        }
+    });
+    set_if_changed(ui.chatham, chatham);
+    set_if_changed(ui.anonymous_cursors, anonymous);
+    set_if_changed(ui.connections, connections());
     set_if_changed(ui.tool, tool);
     if let Some(keep) = with_editor(|ed| ed.keep_tool) {
         set_if_changed(ui.keep_tool, keep);
@@ -307,8 +490,12 @@ pub fn schedule_frame() {
     }
     request_animation_frame(|| {
         FRAME_PENDING.with(|p| p.set(false));
+        let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
         paint_now();
         refresh();
+        if gliding {
+            schedule_frame();
+        }
     });
 }
 

@@ -45,6 +45,18 @@ const CHATHAM_HOUSE: Tr = (
      Neither the identity nor the affiliation of any speaker may be revealed.",
 );
 
+/// The Chatham House rule card alone, centred on `(cx, cy)` (the moderator's "Show
+/// the rule card").
+pub fn rule_card(lang: Lang, cx: f64, cy: f64) -> crdt::NewElement {
+    let mut card = crdt::NewElement::note_centred(cx, cy, "blue");
+    card.x = cx - CARD_W / 2.0;
+    card.y = cy - CARD_H / 2.0;
+    card.w = CARD_W;
+    card.h = CARD_H;
+    card.text = tr(lang, CHATHAM_HOUSE).to_string();
+    card
+}
+
 // The text tables below are kept one (German, English) pair per line, which rustfmt
 // would spread over four.
 

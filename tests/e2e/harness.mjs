@@ -302,17 +302,18 @@ function slug(s) {
  * Each `it` runs in a fresh browser context. With `open: true` (default) the context's
  * first page has already opened a new board (`/?lang=<lang>`) and `board` is its BoardPage.
  * Options: lang ('en'), open (true), contextOptions ({}), timeout (60 s), and node:test's
- * todo / skip (a string saying why), passed through.
+ * todo / skip (a string saying why), passed through. `e2eSuite(url, { browserArgs })` adds
+ * Chromium flags for the whole file (e.g. WEBRTC_ARGS of webrtc.mjs).
  * The test fails if any page of its context panicked or threw.
  */
-export function e2eSuite(fileUrl) {
+export function e2eSuite(fileUrl, { browserArgs = [] } = {}) {
   const file = path.basename(fileURLToPath(fileUrl), '.mjs');
   const env = { server: null, browser: null, setupError: null, broken: null };
 
   before(async () => {
     try {
       env.server = await startServer();
-      env.browser = await launchBrowser();
+      env.browser = await launchBrowser(browserArgs);
     } catch (e) {
       env.setupError = e;
       throw e;
@@ -352,6 +353,8 @@ export function e2eSuite(fileUrl) {
       const page = await newPage();
       const session = {
         context,
+        /** The browser, for another context (another person: own storage). */
+        browser: env.browser,
         page,
         errors: page.errors,
         baseUrl,

@@ -135,9 +135,14 @@ fn e2e_tier(tools: &toolchain::WebTools) -> Outcome {
             "release build only; no tests/e2e/*.spec.mjs".to_string(),
         ));
     }
+    // The WebRTC specs start the signaling relay on a free loopback port.
+    if let Err(err) = exec::run(cargo().args(["build", "-p", "signal", "--bin", SIGNAL_BIN])) {
+        return Outcome::Failed(format!("building {SIGNAL_BIN} failed: {err}"));
+    }
     // One spec at a time: each starts browsers, and the machine has two cores.
     let mut cmd = node_test(&files, &["--test-concurrency=1"]);
     cmd.env("LERNRAUM_DIST", &dist);
+    cmd.env("LERNRAUM_SIGNAL_BIN", signal_bin());
     system::with_chromium(&mut cmd);
     match exec::run(&mut cmd) {
         Ok(()) => Outcome::Passed(None),

@@ -51,6 +51,16 @@ pub struct Editor {
     pan_from: Option<(f64, f64)>,
     /// Space is held: drags pan.
     pub space_held: bool,
+    /// The other people in the room (presence), for their cursors and selections.
+    pub peers: Vec<crate::peers::Peer>,
+    /// A camera move in progress (bring everyone here, following).
+    pub glide: Option<crate::camera::Glide>,
+    /// The client whose view this person follows, until they move themselves.
+    pub following: Option<u32>,
+    /// The moderator hid names on cursors (colours are shuffled per viewer, too).
+    pub anonymous_cursors: bool,
+    /// Dots of this person's ballot, or totals of a closed round, per element.
+    pub vote_marks: HashMap<String, crate::voting::Mark>,
 }
 
 impl SceneQuery for Scene {
@@ -70,13 +80,14 @@ impl SceneQuery for Scene {
         self.get(id).map(|e| (e.x, e.y))
     }
     fn is_locked(&self, id: &str) -> bool {
-        self.get(id).is_some_and(|e| e.locked)
+        self.get(id).is_some_and(|e| self.locked(e))
     }
     fn inside(&mut self, r: &Rect) -> Vec<String> {
+        let locks = self.locks.clone();
         self.query(r)
             .into_iter()
             .filter(|e| {
-                !e.locked
+                !(!locks.moderator && (e.locked || locks.board || locks.elements.contains(&e.id)))
                     && e.x >= r.x
                     && e.y >= r.y
                     && e.x + e.w <= r.x + r.w
@@ -109,6 +120,11 @@ impl Editor {
             view_version: 0,
             pan_from: None,
             space_held: false,
+            peers: Vec::new(),
+            glide: None,
+            following: None,
+            anonymous_cursors: false,
+            vote_marks: HashMap::new(),
         }
     }
 
@@ -132,6 +148,11 @@ impl Editor {
     }
 
     fn apply(&mut self, cmd: Command) {
+        // A locked board takes no edits from participants (the moderator's lock).
+        if self.scene.locks.board && !self.scene.locks.moderator {
+            log::debug!("board locked: command dropped");
+            return;
+        }
         if let Err(e) = self.board.apply(&cmd, LOCAL) {
             log::warn!("command not applied: {e}");
         }
@@ -263,7 +284,7 @@ impl Editor {
         match self.selection.as_slice() {
             [id] if self.editing.is_none() => {
                 let e = self.scene.get(id)?;
-                (!e.locked).then(|| e.bounds())
+                (!self.scene.locked(e)).then(|| e.bounds())
             }
             _ => None,
         }
@@ -277,7 +298,7 @@ impl Editor {
     }
 
     pub fn start_editing(&mut self, id: &str) {
-        if self.scene.get(id).is_some_and(|e| !e.locked) {
+        if self.scene.get(id).is_some_and(|e| !self.scene.locked(e)) {
             self.commit_text();
             self.board.begin_gesture();
             self.editing = Some(id.to_string());
@@ -337,7 +358,38 @@ impl Editor {
         self.view_version += 1;
     }
 
+    /// Glides the camera to show board point `(cx, cy)` at zoom `z` in the middle.
+    pub fn glide_to(&mut self, cx: f64, cy: f64, z: f64, now: f64, duration: f64) {
+        let (w, h) = self.viewport;
+        self.glide = Some(crate::camera::Glide {
+            from: self.camera,
+            to: crate::camera::centred_on(cx, cy, z, w, h),
+            start: now,
+            duration,
+        });
+        self.view_version += 1;
+    }
+
+    /// Advances a glide; whether another frame is needed.
+    pub fn step_glide(&mut self, now: f64) -> bool {
+        let Some(g) = self.glide else { return false };
+        let (cam, done) = g.at(now);
+        self.camera = cam;
+        self.view_version += 1;
+        if done {
+            self.glide = None;
+        }
+        !done
+    }
+
+    /// The person moved the camera themselves: stop gliding and following.
+    pub fn break_away(&mut self) {
+        self.glide = None;
+        self.following = None;
+    }
+
     pub fn wheel(&mut self, sx: f64, sy: f64, dx: f64, dy: f64, zoom: bool) {
+        self.break_away();
         if zoom {
             self.camera.wheel_zoom(sx, sy, dy);
         } else {

@@ -15,6 +15,7 @@ impl Editor {
         self.commit_text();
         if button == 1 || self.tool == Tool::Hand || self.space_held {
             self.pan_from = Some((p.sx, p.sy));
+            self.break_away();
             return;
         }
         if button != 0 {
@@ -50,6 +51,7 @@ impl Editor {
         if let Some((fx, fy)) = self.pan_from {
             self.camera.pan_by(p.sx - fx, p.sy - fy);
             self.pan_from = Some((p.sx, p.sy));
+            self.break_away();
             self.view_version += 1;
             return;
         }

@@ -14,7 +14,7 @@ impl Editor {
         let ids: Vec<String> = self
             .selection
             .iter()
-            .filter(|id| !self.scene.get(id).is_some_and(|e| e.locked))
+            .filter(|id| !self.scene.get(id).is_some_and(|e| self.scene.locked(e)))
             .cloned()
             .collect();
         if !ids.is_empty() {
@@ -48,7 +48,7 @@ impl Editor {
     fn changeable(&self) -> Vec<String> {
         self.selection
             .iter()
-            .filter(|id| self.scene.get(id).is_some_and(|e| !e.locked))
+            .filter(|id| self.scene.get(id).is_some_and(|e| !self.scene.locked(e)))
             .cloned()
             .collect()
     }
@@ -76,7 +76,7 @@ impl Editor {
             .selection
             .iter()
             .filter_map(|id| self.scene.get(id))
-            .filter(|e| !e.locked)
+            .filter(|e| !self.scene.locked(e))
             .map(|e| (e.id.clone(), e.x + dx, e.y + dy))
             .collect();
         if !moves.is_empty() {
@@ -116,6 +116,17 @@ impl Editor {
             self.set_selection(ids);
             self.tool = Tool::Select;
         }
+    }
+
+    /// Places the Chatham House rule card in the middle of the view, selected.
+    pub fn insert_rule_card(&mut self, lang: crate::i18n::Lang) {
+        let (w, h) = self.viewport;
+        let (cx, cy) = self.camera.to_board(w / 2.0, h / 2.0);
+        let card = crate::templates::rule_card(lang, cx, cy);
+        let id = card.id.clone();
+        self.commit_text();
+        self.apply(Command::Create(vec![card]));
+        self.set_selection(vec![id]);
     }
 
     /// Inserts a template centred in the view as one undo step, selects it and zooms

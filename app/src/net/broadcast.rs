@@ -12,7 +12,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, CryptoKey, MessageEvent};
 
 use super::crypto;
-use crate::state::{after_input, with_editor};
 
 struct Bus {
     channel: BroadcastChannel,
@@ -69,9 +68,12 @@ pub fn connect(room: String, password: String) {
                 key,
                 session: SyncSession::new(SyncLimits::default()),
             });
-            with_editor(|ed| bus.session.start(&ed.board))
+            let mut frames = super::start_frames(&mut bus.session);
+            // The other tabs answer with everyone's presence (as y-webrtc's channel does).
+            frames.push(crdt::awareness::query_awareness_frame());
+            frames
         });
-        if let Some(frame) = first {
+        for frame in first {
             post(frame);
         }
     });
@@ -88,18 +90,22 @@ async fn receive(bytes: Vec<u8>) {
             return;
         }
     };
-    let outcome = BUS.with(|b| {
-        let mut b = b.borrow_mut();
-        let bus = b.as_mut()?;
-        with_editor(|ed| bus.session.receive(&mut ed.board, &frame))
+    // Take the session out while handling, so no borrow of the bus spans the handler.
+    let Some(mut session) = BUS.with(|b| {
+        b.borrow_mut()
+            .as_mut()
+            .map(|bus| std::mem::take(&mut bus.session))
+    }) else {
+        return;
+    };
+    let handled = super::handle_frame(&mut session, &frame);
+    BUS.with(|b| {
+        if let Some(bus) = b.borrow_mut().as_mut() {
+            bus.session = session;
+        }
     });
-    if let Some(Ok(received)) = outcome {
-        for reply in received.replies {
-            post(reply);
-        }
-        if received.applied {
-            after_input();
-        }
+    for reply in handled.replies {
+        post(reply);
     }
 }
 

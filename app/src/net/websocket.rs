@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use crate::state::{after_input, with_editor};
+use crate::state::after_input;
 
 /// Connection state, for the people panel and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,9 +88,9 @@ fn open() {
         let first = CONN.with(|c| {
             let mut c = c.borrow_mut();
             let c = c.as_mut()?;
-            with_editor(|ed| c.session.start(&ed.board))
+            Some(super::start_frames(&mut c.session))
         });
-        if let Some(frame) = first {
+        for frame in first.unwrap_or_default() {
             let _ = s2.send_with_u8_array(&frame);
         }
     });
@@ -101,34 +101,32 @@ fn open() {
             return;
         };
         let bytes = Uint8Array::new(&buf).to_vec();
-        let outcome = CONN.with(|c| {
-            let mut c = c.borrow_mut();
-            let c = c.as_mut()?;
-            let result = with_editor(|ed| c.session.receive(&mut ed.board, &bytes))?;
-            if let Ok(r) = &result {
-                if r.synced {
+        // Take the session out while handling, so no borrow spans the handler.
+        let Some(mut session) = CONN.with(|c| {
+            c.borrow_mut()
+                .as_mut()
+                .map(|c| std::mem::take(&mut c.session))
+        }) else {
+            return;
+        };
+        let handled = super::handle_frame(&mut session, &bytes);
+        CONN.with(|c| {
+            if let Some(c) = c.borrow_mut().as_mut() {
+                c.session = session;
+                if handled.synced {
                     c.state = WsState::Synced;
                     // Back off again from the start only once a server proved useful, so
                     // one that keeps sending garbage is not redialled every second.
                     c.attempt = 0;
                 }
             }
-            Some((result, c.session.should_close()))
         });
-        match outcome {
-            Some((Ok(received), _)) => {
-                for reply in received.replies {
-                    let _ = s3.send_with_u8_array(&reply);
-                }
-                if received.applied || received.synced {
-                    after_input();
-                }
-            }
-            Some((Err(_), true)) => {
-                log::warn!("y-websocket: too many bad frames, disconnecting");
-                let _ = s3.close();
-            }
-            _ => {}
+        for reply in handled.replies {
+            let _ = s3.send_with_u8_array(&reply);
+        }
+        if handled.close {
+            log::warn!("y-websocket: too many bad frames, disconnecting");
+            let _ = s3.close();
         }
     });
     let on_close = Closure::<dyn FnMut()>::new(move || {

@@ -275,12 +275,26 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 }
                 let _ = board.set_pointer_capture(ev.pointer_id());
                 let p = pointer(&ev, &board);
-                with_editor(|ed| ed.pointer_down(p, ev.button()));
+                // During a vote, a click on an element that can be voted on places a dot
+                // (Shift: takes one away) instead of selecting it.
+                let voted = ev.button() == 0 && with_editor(|ed| {
+                    ed.tool == crate::tools::Tool::Select && !ed.space_held && match ed.scene.hit(p.x, p.y) {
+                        Some(id) => crate::voting::click(ed, &id, ev.shift_key()),
+                        None => false,
+                    }
+                }).unwrap_or(false);
+                if !voted {
+                    with_editor(|ed| ed.pointer_down(p, ev.button()));
+                }
                 after_input();
             }
             on:pointermove=move |ev: PointerEvent| {
                 let Some(board) = board_ref.get_untracked() else { return };
                 let board: HtmlElement = board.into();
+                if ev.pointer_type() == "mouse" || ev.pointer_type() == "pen" {
+                    let p = pointer(&ev, &board);
+                    crate::net::presence::set_cursor(Some((p.x, p.y)));
+                }
                 if ev.pointer_type() == "touch" {
                     let mut t = touches_move.borrow_mut();
                     // A finger that moves is not a long press.
@@ -301,6 +315,7 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                             let rect = board.get_bounding_client_rect();
                             let (sx, sy) = (c1.0 - rect.left(), c1.1 - rect.top());
                             with_editor(|ed| {
+                                ed.break_away();
                                 ed.camera.pan_by(c1.0 - c0.0, c1.1 - c0.1);
                                 if d0 > 0.0 {
                                     let z = ed.camera.z * d1 / d0;
@@ -371,6 +386,7 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 with_editor(|ed| ed.wheel(sx, sy, dx, dy, zoom));
                 after_input();
             }
+            on:pointerleave=move |_| crate::net::presence::set_cursor(None)
             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev: web_sys::DragEvent| {
                 // A dropped file opens like "Open file"; dropped text becomes notes.
@@ -389,6 +405,17 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                 let Some(board) = board_ref.get_untracked() else { return };
                 let board: HtmlElement = board.into();
                 let p = pointer(&ev, &board);
+                // During a vote, a right-click on an element takes a dot away.
+                let unvoted = with_editor(|ed| match ed.scene.hit(p.x, p.y) {
+                    Some(id) if crate::voting::round().is_some_and(|r| r.is_open()) => {
+                        crate::voting::click(ed, &id, true)
+                    }
+                    _ => false,
+                }).unwrap_or(false);
+                if unvoted {
+                    after_input();
+                    return;
+                }
                 open_menu_at(ui, p, ev.client_x() as f64, ev.client_y() as f64);
             }
         >

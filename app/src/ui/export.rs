@@ -3,10 +3,14 @@
 
 use std::cell::RefCell;
 
+use std::rc::Rc;
+
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::HtmlInputElement;
+
+use super::dom::{h, input_value, set_flag, text, H};
 
 use crate::export::files::{self, ExportError, Format, ImportError, Incoming};
 use crate::export::{ImageOptions, Scope};
@@ -47,6 +51,15 @@ fn reduced(lang: Lang, scale: f64) -> String {
     }
 }
 
+/// "The file is damaged (detail). Your board is unchanged."
+fn damaged(lang: Lang, detail: &str) -> String {
+    format!(
+        "{} ({detail}). {}",
+        t(lang, Msg::FileDamaged),
+        t(lang, Msg::BoardUnchanged)
+    )
+}
+
 fn import_message(lang: Lang, e: &ImportError) -> String {
     let m = match e {
         ImportError::TooLarge => Msg::FileTooLarge,
@@ -54,7 +67,7 @@ fn import_message(lang: Lang, e: &ImportError) -> String {
         ImportError::NoBoardInImage => Msg::FileNoBoard,
         ImportError::Damaged(detail) => {
             log::warn!("import: {detail}");
-            return format!("{} ({detail})", t(lang, Msg::FileDamaged));
+            return damaged(lang, detail);
         }
         ImportError::Unreadable => Msg::FileUnreadable,
     };
@@ -75,14 +88,6 @@ pub fn take_file(ui: Ui, file: web_sys::File) {
             Err(e) => ui.notice.set(Some(import_message(ui.lang, &e))),
         }
     });
-}
-
-fn focus_first(root: &HtmlElement, selector: &str) {
-    if let Ok(Some(el)) = root.query_selector(selector) {
-        if let Ok(el) = el.dyn_into::<HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
 }
 
 /// The hidden file input behind "Open file".
@@ -110,93 +115,216 @@ pub fn OpenFileButton(ui: Ui) -> impl IntoView {
     }
 }
 
-/// One radio button with its label. Views are type-erased (`AnyView`) throughout
-/// these dialogs: each distinct view type costs download size.
-fn radio(
-    group: &'static str,
-    label: String,
-    checked: Signal<bool>,
-    disabled: Signal<bool>,
-    set: Box<dyn Fn() + Send + Sync>,
-) -> AnyView {
-    view! {
-        <label class="choice">
-            <input type="radio" name=group prop:checked=move || checked.get()
-                disabled=move || disabled.get() on:change=move |_| set()/>
-            <span>{label}</span>
-        </label>
-    }
-    .into_any()
+/// One radio button in a `choice` label.
+fn radio(group: &str, label: &str, checked: bool, disabled: bool, on: impl Fn() + 'static) -> H {
+    h("label").class("choice").children([
+        h("input")
+            .attr("type", "radio")
+            .attr("name", group)
+            .flag("checked", checked)
+            .flag("disabled", disabled)
+            .on("change", move |_| on()),
+        text("span", label),
+    ])
 }
 
-#[component]
-pub fn ExportDialog(ui: Ui) -> impl IntoView {
-    let lang = ui.lang;
-    let format = RwSignal::new(Format::Png);
-    let scope_kind = RwSignal::new(0u8); // 0 board, 1 selection, 2 frame
-    let frame = RwSignal::new(String::new());
-    let scale = RwSignal::new(2u8);
-    let background = RwSignal::new(true);
-    let padding = RwSignal::new(32.0f64);
-    let embed = RwSignal::new(true);
-    let status: RwSignal<Option<String>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    let frames: RwSignal<Vec<(String, String)>> = RwSignal::new(Vec::new());
-    let dialog: NodeRef<html::Div> = NodeRef::new();
+fn checkbox(label: &str, checked: bool, on: impl Fn(bool) + 'static) -> H {
+    h("label").class("choice").children([
+        h("input")
+            .attr("type", "checkbox")
+            .flag("checked", checked)
+            .on("change", move |ev| {
+                let v = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                    .is_some_and(|i| i.checked());
+                on(v)
+            }),
+        text("span", label),
+    ])
+}
 
-    // On opening: the frames to choose from, a sensible scope, focus inside.
-    Effect::new(move |_| {
-        if ui.show_export.get() {
-            let list = with_editor(|ed| {
-                ed.scene.ensure_order();
-                ed.scene
-                    .in_order()
-                    .into_iter()
-                    .filter(|e| e.kind == crdt::Kind::Frame)
-                    .map(|e| (e.id.clone(), e.text.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
-            if !list.iter().any(|(id, _)| *id == frame.get_untracked()) {
-                frame.set(list.first().map(|(id, _)| id.clone()).unwrap_or_default());
-            }
-            frames.set(list);
-            let has_selection = ui.selection.with_untracked(|s| !s.is_empty());
-            scope_kind.set(if has_selection { 1 } else { 0 });
-            status.set(None);
-            if let Some(d) = dialog.get() {
-                focus_first(&d, "input:checked");
-            }
-        }
-    });
-    let close = move || {
-        ui.show_export.set(false);
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(".board").ok().flatten())
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    };
-    let options = move || ImageOptions {
-        scope: match scope_kind.get_untracked() {
-            1 => Scope::Selection,
-            2 => Scope::Frame(frame.get_untracked()),
-            _ => Scope::Board,
+fn fieldset(legend: &str, items: Vec<H>) -> H {
+    h("fieldset").child(text("legend", legend)).children(items)
+}
+
+/// The Export dialog, built when it opens.
+pub fn export_dialog(ui: Ui) -> H {
+    let lang = ui.lang;
+    let close = move || ui.show_export.set(false);
+    let frames: Vec<(String, String)> = with_editor(|ed| {
+        ed.scene.ensure_order();
+        ed.scene
+            .in_order()
+            .into_iter()
+            .filter(|e| e.kind == crdt::Kind::Frame)
+            .map(|e| (e.id.clone(), e.text.clone()))
+            .collect()
+    })
+    .unwrap_or_default();
+    let has_selection = ui.selection.with_untracked(|s| !s.is_empty());
+    let choice = Rc::new(RefCell::new((
+        Format::Png,
+        ImageOptions {
+            scope: if has_selection {
+                Scope::Selection
+            } else {
+                Scope::Board
+            },
+            ..ImageOptions::default()
         },
-        scale: scale.get_untracked() as f64,
-        background: background.get_untracked(),
-        padding: padding.get_untracked(),
-        embed: embed.get_untracked(),
+    )));
+    let image_block = h("div");
+    let hint = text("p", t(lang, Msg::MinutesHint))
+        .class("hint")
+        .flag("hidden", true);
+    let copy_button = text("button", t(lang, Msg::CopyToClipboard));
+    let download_button = text("button", t(lang, Msg::Download)).class("primary");
+    let status = text("p", "").class("status").attr("role", "status");
+    // Show what fits the format.
+    let (ib, hn, cb) = (image_block.0.clone(), hint.0.clone(), copy_button.0.clone());
+    let on_format = Rc::new(move |f: Format| {
+        set_flag(&ib, "hidden", !f.is_image());
+        set_flag(&hn, "hidden", f.is_image() || f == Format::Board);
+        set_flag(&cb, "disabled", f == Format::Board);
+    });
+    let formats = Format::ALL
+        .into_iter()
+        .map(|f| {
+            let c = choice.clone();
+            let on_format = on_format.clone();
+            radio(
+                "export-format",
+                format_label(lang, f),
+                f == Format::Png,
+                false,
+                move || {
+                    c.borrow_mut().0 = f;
+                    on_format(f);
+                },
+            )
+        })
+        .collect();
+    // The frame to export, shown with the "Frame" scope.
+    let first_frame = frames.first().map(|(id, _)| id.clone()).unwrap_or_default();
+    let c = choice.clone();
+    let select = h("select")
+        .on("change", move |ev| {
+            let v = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            c.borrow_mut().1.scope = Scope::Frame(v);
+        })
+        .children(frames.iter().map(|(id, title)| {
+            let title = if title.trim().is_empty() {
+                t(lang, Msg::Frame)
+            } else {
+                title.as_str()
+            };
+            text("option", title).attr("value", id)
+        }));
+    let select_el = select.0.clone();
+    let frame_choice = h("label")
+        .class("choice")
+        .flag("hidden", true)
+        .children([text("span", t(lang, Msg::FrameToExport)), select]);
+    let fc = frame_choice.0.clone();
+    let scope_radio = |label: Msg, scope: Scope, disabled: bool| {
+        let c = choice.clone();
+        let fc = fc.clone();
+        let select_el = select_el.clone();
+        let first = first_frame.clone();
+        let checked = c.borrow().1.scope == scope;
+        radio(
+            "export-scope",
+            t(lang, label),
+            checked,
+            disabled,
+            move || {
+                let scope = match &scope {
+                    Scope::Frame(_) => {
+                        let v = select_el
+                            .dyn_ref::<web_sys::HtmlSelectElement>()
+                            .map(|s| s.value())
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| first.clone());
+                        Scope::Frame(v)
+                    }
+                    other => other.clone(),
+                };
+                set_flag(&fc, "hidden", !matches!(scope, Scope::Frame(_)));
+                c.borrow_mut().1.scope = scope;
+            },
+        )
     };
+    let scopes = vec![
+        scope_radio(Msg::WholeBoard, Scope::Board, false),
+        scope_radio(Msg::SelectionScope, Scope::Selection, !has_selection),
+        scope_radio(Msg::Frame, Scope::Frame(String::new()), frames.is_empty()),
+    ];
+    let scales = [1u8, 2, 3]
+        .into_iter()
+        .map(|n| {
+            let c = choice.clone();
+            radio(
+                "export-scale",
+                &format!("{n}×"),
+                n == 2,
+                false,
+                move || {
+                    c.borrow_mut().1.scale = n as f64;
+                },
+            )
+        })
+        .collect();
+    let (c1, c2, c3) = (choice.clone(), choice.clone(), choice.clone());
+    let padding = h("label").class("choice").children([
+        text("span", t(lang, Msg::Padding)),
+        h("input")
+            .attr("type", "number")
+            .attr("min", "0")
+            .attr("max", "500")
+            .attr("step", "8")
+            .class("padding")
+            .attr("value", "32")
+            .on("change", move |ev| {
+                let v = input_value(&ev).parse::<f64>().unwrap_or(32.0);
+                c3.borrow_mut().1.padding = if v.is_finite() {
+                    v.clamp(0.0, 500.0)
+                } else {
+                    32.0
+                };
+            }),
+    ]);
+    let image_block = image_block.children([
+        fieldset(t(lang, Msg::WhatToExport), scopes),
+        frame_choice,
+        fieldset(t(lang, Msg::Scale), scales),
+        checkbox(t(lang, Msg::Background), true, move |v| {
+            c1.borrow_mut().1.background = v
+        }),
+        padding,
+        checkbox(t(lang, Msg::EmbedBoard), true, move |v| {
+            c2.borrow_mut().1.embed = v
+        }),
+    ]);
+    // Download or copy: one export at a time.
+    let (st, dl, cp) = (
+        status.0.clone(),
+        download_button.0.clone(),
+        copy_button.0.clone(),
+    );
     let run = move |copy: bool| {
-        if busy.get_untracked() {
+        if dl.has_attribute("disabled") {
             return;
         }
-        busy.set(true);
-        status.set(None);
-        let (f, opts) = (format.get_untracked(), options());
+        let (f, opts) = choice.borrow().clone();
+        set_flag(&dl, "disabled", true);
+        set_flag(&cp, "disabled", true);
+        st.set_text_content(None);
+        let (st, dl, cp) = (st.clone(), dl.clone(), cp.clone());
         leptos::task::spawn_local(async move {
             let result = match files::make(f, &opts, lang).await {
                 Ok(out) => {
@@ -215,170 +343,34 @@ pub fn ExportDialog(ui: Ui) -> impl IntoView {
                 Err(ExportError::Nothing) => Err(t(lang, Msg::NothingToExport).to_string()),
                 Err(ExportError::Browser(e)) => Err(format!("{} {e}", t(lang, Msg::ExportFailed))),
             };
-            status.set(Some(result.unwrap_or_else(|e| e)));
-            busy.set(false);
+            st.set_text_content(Some(&result.unwrap_or_else(|e| e)));
+            set_flag(&dl, "disabled", false);
+            set_flag(&cp, "disabled", f == Format::Board);
         });
     };
-    let on_key = move |ev: KeyboardEvent| {
-        // Shortcuts of the board must not fire while typing here.
-        ev.stop_propagation();
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            close();
-        }
-    };
-    let body = move || {
-        let formats = Format::ALL
-            .into_iter()
-            .map(|f| {
-                radio(
-                    "export-format",
-                    format_label(lang, f).to_string(),
-                    Signal::derive(move || format.get() == f),
-                    Signal::derive(|| false),
-                    Box::new(move || format.set(f)),
-                )
-            })
-            .collect::<Vec<_>>();
-        let scopes = vec![
-            radio(
-                "export-scope",
-                t(lang, Msg::WholeBoard).into(),
-                Signal::derive(move || scope_kind.get() == 0),
-                Signal::derive(|| false),
-                Box::new(move || scope_kind.set(0)),
-            ),
-            radio(
-                "export-scope",
-                t(lang, Msg::SelectionScope).into(),
-                Signal::derive(move || scope_kind.get() == 1),
-                Signal::derive(move || ui.selection.with(|s| s.is_empty())),
-                Box::new(move || scope_kind.set(1)),
-            ),
-            radio(
-                "export-scope",
-                t(lang, Msg::Frame).into(),
-                Signal::derive(move || scope_kind.get() == 2),
-                Signal::derive(move || frames.with(|f| f.is_empty())),
-                Box::new(move || scope_kind.set(2)),
-            ),
-        ];
-        let scales = [1u8, 2, 3]
-            .into_iter()
-            .map(|s| {
-                radio(
-                    "export-scale",
-                    format!("{s}×"),
-                    Signal::derive(move || scale.get() == s),
-                    Signal::derive(|| false),
-                    Box::new(move || scale.set(s)),
-                )
-            })
-            .collect::<Vec<_>>();
-        let frame_choice = view! {
-            <label class="choice" hidden=move || scope_kind.get() != 2>
-                <span>{t(lang, Msg::FrameToExport)}</span>
-                <select on:change=move |ev| frame.set(event_target_value(&ev))
-                    prop:value=move || frame.get()>
-                    {move || frames.get().into_iter().map(|(id, title)| {
-                        let title = if title.trim().is_empty() { t(lang, Msg::Frame).to_string() } else { title };
-                        view! { <option value=id>{title}</option> }.into_any()
-                    }).collect::<Vec<_>>()}
-                </select>
-            </label>
-        }
-        .into_any();
-        let padding_field = view! {
-            <label class="choice">
-                <span>{t(lang, Msg::Padding)}</span>
-                <input type="number" min="0" max="500" step="8" class="padding"
-                    prop:value=move || padding.get().to_string()
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev).parse::<f64>().unwrap_or(32.0);
-                        padding.set(if v.is_finite() { v.clamp(0.0, 500.0) } else { 32.0 });
-                    }/>
-            </label>
-        }
-        .into_any();
-        let image = view! {
-            <div hidden=move || !format.get().is_image()>
-                {fieldset(t(lang, Msg::WhatToExport), scopes)}
-                {frame_choice}
-                {fieldset(t(lang, Msg::Scale), scales)}
-                {checkbox(t(lang, Msg::Background), background)}
-                {padding_field}
-                {checkbox(t(lang, Msg::EmbedBoard), embed)}
-            </div>
-        }
-        .into_any();
-        let actions = view! {
-            <p class="status" role="status">{move || status.get()}</p>
-            <div class="dialog-actions">
-                <button class="primary" disabled=move || busy.get() on:click=move |_| run(false)>
-                    {t(lang, Msg::Download)}
-                </button>
-                <button disabled=move || busy.get() || format.get() == Format::Board
-                    on:click=move |_| run(true)>
-                    {t(lang, Msg::CopyToClipboard)}
-                </button>
-                <button on:click=move |_| close()>{t(lang, Msg::Close)}</button>
-            </div>
-        }
-        .into_any();
-        view! {
-            <div class="dialog-backdrop" on:pointerdown=move |_| close()></div>
-            <div class="dialog export-dialog" role="dialog" aria-modal="true"
-                aria-labelledby="export-heading" node_ref=dialog on:keydown=on_key>
-                <h2 id="export-heading">{t(lang, Msg::Export)}</h2>
-                {fieldset(t(lang, Msg::Format), formats)}
-                <p class="hint" hidden=move || format.get().is_image() || format.get() == Format::Board>
-                    {t(lang, Msg::MinutesHint)}
-                </p>
-                {image}
-                {actions}
-            </div>
-        }
-        .into_any()
-    };
-    move || ui.show_export.get().then(body)
+    let run2 = run.clone();
+    let body = vec![
+        text("h2", t(lang, Msg::Export)).attr("id", "export-heading"),
+        fieldset(t(lang, Msg::Format), formats),
+        hint,
+        image_block,
+        status,
+        h("div").class("dialog-actions").children([
+            download_button.on("click", move |_| run(false)),
+            copy_button.on("click", move |_| run2(true)),
+            text("button", t(lang, Msg::Close)).on("click", move |_| close()),
+        ]),
+    ];
+    super::share::modal("export-heading", "export-dialog", body, close)
 }
 
-fn fieldset(legend: &'static str, items: Vec<AnyView>) -> AnyView {
-    view! {
-        <fieldset>
-            <legend>{legend}</legend>
-            {items}
-        </fieldset>
-    }
-    .into_any()
-}
-
-fn checkbox(label: &'static str, value: RwSignal<bool>) -> AnyView {
-    view! {
-        <label class="choice">
-            <input type="checkbox" prop:checked=move || value.get()
-                on:change=move |ev| value.set(event_target_checked(&ev))/>
-            <span>{label}</span>
-        </label>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn ImportDialog(ui: Ui) -> impl IntoView {
+/// The Open-or-Merge dialog for a board file that was opened or dropped.
+pub fn import_dialog(ui: Ui) -> H {
     let lang = ui.lang;
-    let dialog: NodeRef<html::Div> = NodeRef::new();
     let cancel = move || {
         PENDING.with(|p| p.borrow_mut().take());
         ui.import.set(None);
     };
-    Effect::new(move |_| {
-        if ui.import.get().is_some() {
-            if let Some(d) = dialog.get() {
-                focus_first(&d, "button");
-            }
-        }
-    });
     let open = move |_| {
         let Some(file) = PENDING.with(|p| p.borrow_mut().take()) else {
             return;
@@ -386,8 +378,7 @@ pub fn ImportDialog(ui: Ui) -> impl IntoView {
         ui.import.set(None);
         leptos::task::spawn_local(async move {
             if let Err(e) = files::open_as_new(&file, t(lang, Msg::UntitledBoard)).await {
-                ui.notice
-                    .set(Some(format!("{} ({e})", t(lang, Msg::FileUnreadable))));
+                ui.notice.set(Some(damaged(lang, &e)));
             }
         });
     };
@@ -397,36 +388,28 @@ pub fn ImportDialog(ui: Ui) -> impl IntoView {
         };
         ui.import.set(None);
         if let Err(e) = files::merge(&file) {
-            ui.notice
-                .set(Some(format!("{} ({e})", t(lang, Msg::FileDamaged))));
+            ui.notice.set(Some(damaged(lang, &e)));
         }
     };
-    let summary = move || {
-        ui.import.get().map(|(name, n)| match lang {
+    let summary = ui
+        .import
+        .get_untracked()
+        .map(|(name, n)| match lang {
             Lang::De => format!("„{name}“: ein Board mit {n} Elementen."),
             Lang::En => format!("“{name}”: a board with {n} elements."),
         })
-    };
-    let body = move || {
-        view! {
-            <div class="dialog-backdrop" on:pointerdown=move |_| cancel()></div>
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="import-heading"
-                node_ref=dialog
-                on:keydown=move |ev: KeyboardEvent| {
-                    ev.stop_propagation();
-                    if ev.key() == "Escape" { cancel(); }
-                }>
-                <h2 id="import-heading">{t(lang, Msg::OpenBoardFile)}</h2>
-                <p>{summary}</p>
-                <p>{t(lang, Msg::OpenOrMerge)}</p>
-                <div class="dialog-actions">
-                    <button class="primary" on:click=open>{t(lang, Msg::Open)}</button>
-                    <button on:click=merge>{t(lang, Msg::Merge)}</button>
-                    <button on:click=move |_| cancel()>{t(lang, Msg::Cancel)}</button>
-                </div>
-            </div>
-        }
-        .into_any()
-    };
-    move || ui.import.get().is_some().then(body)
+        .unwrap_or_default();
+    let body = vec![
+        text("h2", t(lang, Msg::OpenBoardFile)).attr("id", "import-heading"),
+        text("p", &summary),
+        text("p", t(lang, Msg::OpenOrMerge)),
+        h("div").class("dialog-actions").children([
+            text("button", t(lang, Msg::Open))
+                .class("primary")
+                .on("click", open),
+            text("button", t(lang, Msg::Merge)).on("click", merge),
+            text("button", t(lang, Msg::Cancel)).on("click", move |_| cancel()),
+        ]),
+    ];
+    super::share::modal("import-heading", "import-dialog", body, cancel)
 }

@@ -2,19 +2,24 @@
 //! small signals from `state::Ui` and forward input to the editor.
 
 pub mod board;
+pub mod dom;
 pub mod export;
+pub mod facilitation;
 pub mod gallery;
 pub mod home;
 pub mod keys;
 pub mod menu;
 pub mod outline;
 pub mod panels;
+pub mod people;
+pub mod share;
 pub mod toolbar;
+pub mod voting;
 
 use leptos::prelude::*;
 
 use crate::i18n::{t, Lang, Msg};
-use crate::state::Ui;
+use crate::state::{after_input, with_editor, Ui};
 
 /// What the address bar asked for.
 #[derive(Clone)]
@@ -36,6 +41,8 @@ pub fn App(route: Route) -> impl IntoView {
 #[component]
 fn BoardPage(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    // The name is asked once per browser: until one is saved (or "Later").
+    let name_prompt = RwSignal::new(crate::net::presence::saved_name().is_none());
     view! {
         <div class="app" lang=lang.code()>
             <header class="topbar">
@@ -49,9 +56,41 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                     on:click=move |_| ui.show_templates.update(|v| *v = !*v)>
                     {t(lang, Msg::Templates)}
                 </button>
+                <facilitation::Countdown ui=ui/>
+                {move || ui.moderator.get().then(|| view! {
+                    <button class="timer-button" aria-label=t(lang, Msg::Timer) title=t(lang, Msg::Timer)
+                        aria-expanded=move || if ui.show_timer.get() { "true" } else { "false" }
+                        on:click=move |_| ui.show_timer.update(|v| *v = !*v)>
+                        {toolbar::svg_icon("M12 8v5l3 2M9 2h6M12 22a8 8 0 1 0 0-16 8 8 0 0 0 0 16z")}
+                    </button>
+                })}
+                {move || ui.moderator.get().then(|| view! {
+                    <button class="bring-button" aria-label=t(lang, Msg::BringEveryone) title=t(lang, Msg::BringEveryone)
+                        on:click=move |_| { with_editor(crate::facilitation::bring_everyone); after_input(); }>
+                        {toolbar::svg_icon("M12 3v4M12 17v4M3 12h4M17 12h4M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z")}
+                    </button>
+                    <button class="lock-button" aria-pressed=move || if ui.board_locked.get() { "true" } else { "false" }
+                        aria-label=move || t(lang, if ui.board_locked.get() { Msg::UnlockBoard } else { Msg::LockBoard })
+                        title=move || t(lang, if ui.board_locked.get() { Msg::UnlockBoard } else { Msg::LockBoard })
+                        on:click=move |_| {
+                            let on = !ui.board_locked.get_untracked();
+                            with_editor(|ed| crate::facilitation::set_lock(ed, Some(on), None));
+                            after_input();
+                        }>
+                        {toolbar::svg_icon("M7 11V7a5 5 0 0 1 10 0v4M5 11h14v10H5z")}
+                    </button>
+                })}
+                <voting::VotingBar ui=ui/>
+                <span class="badge locked-badge" role="status" hidden=move || !ui.board_locked.get() || ui.moderator.get()>
+                    {t(lang, Msg::BoardLockedBadge)}
+                </span>
+                <span class="badge chatham-badge" title=t(lang, Msg::ChathamBadgeHint) hidden=move || !ui.chatham.get()>
+                    {t(lang, Msg::ChathamBadge)}
+                </span>
                 <span class="server-note" role="status" hidden=move || !ui.server_note.get()>
                     {t(lang, Msg::ServerCanRead)}
                 </span>
+                {dom::mounted(move || name_prompt.get() && !ui.show_people.get(), move || people::prompt(ui, name_prompt), None)}
                 <toolbar::Actions ui=ui/>
             </header>
             <toolbar::Toolbar ui=ui/>
@@ -65,8 +104,13 @@ fn BoardPage(ui: Ui) -> impl IntoView {
             <home::Home ui=ui/>
             <panels::Notice ui=ui/>
             <menu::ContextMenu ui=ui/>
-            <export::ExportDialog ui=ui/>
-            <export::ImportDialog ui=ui/>
+            {dom::mounted(move || ui.show_export.get(), move || export::export_dialog(ui), Some("input:checked"))}
+            {dom::mounted(move || ui.import.with(|i| i.is_some()), move || export::import_dialog(ui), Some("button"))}
+            {dom::mounted(move || ui.show_share.get(), move || share::dialog(ui), Some("button"))}
+            {dom::mounted(move || ui.show_people.get(), move || people::panel(ui), None)}
+            {dom::mounted(move || ui.show_timer.get() && ui.moderator.get(), move || facilitation::timer_panel(ui), Some("input"))}
+            {dom::mounted(move || ui.show_voting.get() && ui.moderator.get(), move || voting::start_panel(ui), Some("input"))}
+            {dom::mounted(move || ui.show_results.get(), move || voting::results_panel(ui), Some("button"))}
         </div>
     }
 }

@@ -86,6 +86,22 @@ pub fn ColourPicker(ui: Ui) -> impl IntoView {
                 on:click=act(|ed| ed.reorder_selection(crdt::Layer::Back))>
                 {crate::ui::toolbar::svg_icon("M5 20h14M12 4v12M7 11l5 5 5-5")}
             </button>
+            {move || ui.moderator.get().then(|| {
+                let label = move || t(lang, if ui.selection_locked.get() { Msg::UnlockSelection } else { Msg::LockSelection });
+                view! {
+                    <button aria-label=label title=label aria-pressed=move || if ui.selection_locked.get() { "true" } else { "false" }
+                        on:click=move |_| {
+                            let on = !ui.selection_locked.get_untracked();
+                            with_editor(|ed| {
+                                let ids = ed.selection.clone();
+                                crate::facilitation::set_lock(ed, None, Some((&ids, on)))
+                            });
+                            after_input();
+                        }>
+                        {crate::ui::toolbar::svg_icon("M7 11V7a5 5 0 0 1 10 0v4M5 11h14v10H5z")}
+                    </button>
+                }
+            })}
             <button aria-label=t(lang, Msg::Delete) title=format!("{} (Delete)", t(lang, Msg::Delete))
                 on:click=act(|ed| ed.delete_selection())>
                 {crate::ui::toolbar::svg_icon("M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6")}

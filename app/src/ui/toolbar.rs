@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{t, Msg};
 use crate::state::{after_input, with_editor, Ui};
 use crate::tools::Tool;
 
@@ -103,7 +103,6 @@ pub fn Actions(ui: Ui) -> impl IntoView {
         with_editor(|ed| ed.redo());
         after_input();
     };
-    let soon = |lang: Lang, m: Msg| format!("{} · {}", t(lang, m), t(lang, Msg::ComingSoon));
     view! {
         <div class="actions">
             <button aria-label=t(lang, Msg::Undo) title=format!("{} (Ctrl+Z)", t(lang, Msg::Undo))
@@ -119,7 +118,9 @@ pub fn Actions(ui: Ui) -> impl IntoView {
                 aria-haspopup="dialog" on:click=move |_| ui.show_export.set(true)>
                 {svg_icon("M12 4v11M7 10l5 5 5-5M5 20h14")}
             </button>
-            <button aria-label=t(lang, Msg::Share) title=soon(lang, Msg::Share) disabled=true>
+            <crate::ui::people::PeopleButton ui=ui/>
+            <button aria-label=t(lang, Msg::Share) title=t(lang, Msg::Share)
+                aria-haspopup="dialog" on:click=move |_| ui.show_share.set(true)>
                 {svg_icon("M18 8a3 3 0 1 0-3-3M6 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM18 22a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM8.6 13.5l6.8 4M15.4 6.5l-6.8 4")}
             </button>
         </div>

@@ -1,0 +1,933 @@
+//! The WebRTC peer mesh, wire-compatible with y-webrtc 10.x (ROOMS.md, "Transports" 2):
+//! JavaScript `new WebrtcProvider(ROOM, doc, { signaling: [URL], password: KEY })` joins
+//! the same board.
+//!
+//! - Peers find each other through the signaling relay (`signaling`): each announces
+//!   itself; whoever hears an announce from a peer it does not know dials it (an offer).
+//! - Offers, answers and ICE candidates are simple-peer signals. One RTCPeerConnection
+//!   and one ordered, reliable data channel per peer, as simple-peer makes it: the dialer
+//!   creates the channel (not pre-negotiated, any label), the answerer takes the channel
+//!   that arrives.
+//! - Glare (both dial at once): the offer with the higher token stands, as y-webrtc
+//!   decides it, ties by peer id (`crdt::signaling::our_offer_wins`). The peer whose offer
+//!   lost drops its own connection and answers the other offer on a fresh one, so no side
+//!   is left waiting. A connection that is not open after 10 s is closed and redialled
+//!   with backoff; both sides doing so at once is just another glare.
+//! - A simple-peer that lost glare keeps the channel it created itself and reads only
+//!   that one. So we read every channel of a connection and send on the channel that
+//!   arrived from the peer when there is one, else on ours; whenever that choice changes,
+//!   sync restarts on the new channel (step 1 and awareness again; both are idempotent).
+//! - Over the channel: raw y-protocols frames, one message per frame, not encrypted
+//!   (DTLS protects the channel; its fingerprints travel inside the encrypted signaling).
+//!   Each received frame goes to `net::handle_frame`; its replies go back on the same
+//!   connection, and what changed the board or presence goes on to every other peer
+//!   (gossip), so a partial mesh converges.
+//! - Chrome drops data-channel messages over 256 KiB and JavaScript peers cannot
+//!   reassemble chunks, so a large sync frame is sent as several smaller updates that
+//!   are each valid on their own (`crdt::split`). Sending is paced by `bufferedAmount`.
+//! - At most 20–34 connections (random, like y-webrtc's `maxConns`), a few more answered.
+//! - Received messages are bounded (16 MiB) and go through the same checks as any frame;
+//!   a peer that keeps sending garbage is disconnected. When a connection closes,
+//!   presence is left alone: in a mesh, states expire by themselves.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use crdt::signaling::{self as wire, PeerMessage, Signal};
+use crdt::sync::{SyncLimits, SyncSession};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    MessageEvent, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent, RtcDataChannelInit,
+    RtcDataChannelState, RtcDataChannelType, RtcIceCandidateInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit,
+    RtcSignalingState,
+};
+
+use super::crypto;
+use super::signaling;
+pub use super::signaling::SignalingState as Signaling;
+
+/// A connection that has not opened by then is closed and redialled.
+const CONNECT_TIMEOUT_MS: f64 = 10_000.0;
+/// Sync frames over this size are sent as several smaller updates.
+const CHUNK: usize = 64 * 1024;
+/// What Chrome accepts in one data-channel message.
+const MAX_MESSAGE: usize = 256 * 1024;
+/// Stop handing messages to the channel while this much is buffered …
+const HIGH_WATER: u32 = 1024 * 1024;
+/// … and go on when it drops below this.
+const LOW_WATER: u32 = 256 * 1024;
+/// A peer that lets this much pile up unsent is disconnected (it will resync).
+const MAX_QUEUED: usize = 64 * 1024 * 1024;
+/// Largest message accepted from a peer.
+const MAX_INCOMING: usize = 16 * 1024 * 1024;
+/// Announce again this often (jittered), so peers that lost each other meet again.
+const ANNOUNCE_EVERY_MS: f64 = 30_000.0;
+/// Redial a peer whose connection did not open at most this often in a row.
+const MAX_RETRIES: u32 = 6;
+/// Offers answered beyond the connection cap.
+const EXTRA_ANSWERED: usize = 6;
+/// A connection attempt restarts on the peer's announce at most this often.
+const RESTART_EVERY_MS: f64 = 5_000.0;
+/// ICE candidates kept while the remote description is not set yet.
+const MAX_PENDING_CANDIDATES: usize = 64;
+
+/// The mesh as the people panel shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebrtcStatus {
+    pub signaling: Signaling,
+    /// Peers with an open data channel.
+    pub peers: usize,
+}
+
+struct Peer {
+    /// Distinguishes this connection from earlier ones to the same peer: events of an
+    /// old connection find no match and are ignored.
+    generation: u32,
+    /// The signaling socket this peer was met on (signals go back the same way).
+    socket: usize,
+    pc: RtcPeerConnection,
+    /// We sent the offer.
+    initiator: bool,
+    /// Our glare token for this attempt.
+    token: f64,
+    remote_set: bool,
+    pending: Vec<RtcIceCandidateInit>,
+    /// The channel we send on (open).
+    primary: Option<RtcDataChannel>,
+    /// Whether `primary` arrived from the peer (preferred over our own).
+    primary_incoming: bool,
+    /// `None` only while a frame of this peer is being handled.
+    session: Option<SyncSession>,
+    started: f64,
+    queue: VecDeque<Vec<u8>>,
+    queued: usize,
+    opened: bool,
+}
+
+struct Retry {
+    attempts: u32,
+    at: f64,
+    socket: usize,
+}
+
+struct Mesh {
+    our_id: String,
+    max_conns: usize,
+    peers: HashMap<String, Peer>,
+    retries: HashMap<String, Retry>,
+    /// When an attempt to a peer was last restarted on its announce.
+    restarts: HashMap<String, f64>,
+    next_generation: u32,
+    next_announce: f64,
+    last_status: Option<WebrtcStatus>,
+    /// Offers that crossed ours (for tests).
+    glares: u32,
+}
+
+thread_local! {
+    static MESH: RefCell<Option<Mesh>> = const { RefCell::new(None) };
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn with_mesh<R>(f: impl FnOnce(&mut Mesh) -> R) -> Option<R> {
+    MESH.with(|m| m.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+fn with_peer<R>(id: &str, generation: u32, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
+    with_mesh(|m| {
+        m.peers
+            .get_mut(id)
+            .filter(|p| p.generation == generation)
+            .map(f)
+    })
+    .flatten()
+}
+
+/// The mesh's state, for the people panel and tests.
+pub fn status() -> WebrtcStatus {
+    let peers = MESH
+        .with(|m| {
+            m.try_borrow().ok().and_then(|m| {
+                m.as_ref().map(|m| {
+                    m.peers
+                        .values()
+                        .filter(|p| p.primary.as_ref().is_some_and(is_open))
+                        .count()
+                })
+            })
+        })
+        .unwrap_or(0);
+    WebrtcStatus {
+        signaling: signaling::state(),
+        peers,
+    }
+}
+
+/// Our peer id in the room (y-webrtc's `room.peerId`), once started.
+pub fn peer_id() -> Option<String> {
+    MESH.with(|m| m.try_borrow().ok()?.as_ref().map(|m| m.our_id.clone()))
+}
+
+/// How many offers crossed one of ours so far (glare), for tests.
+pub fn glares() -> u32 {
+    MESH.with(|m| m.try_borrow().ok()?.as_ref().map(|m| m.glares))
+        .unwrap_or(0)
+}
+
+/// Redraws the people panel when the status changed. Never call with the mesh borrowed.
+pub(super) fn status_changed() {
+    let s = status();
+    let changed = with_mesh(|m| {
+        let changed = m.last_status != Some(s);
+        m.last_status = Some(s);
+        changed
+    });
+    if changed == Some(true) {
+        crate::state::after_input();
+    }
+}
+
+/// Joins the room's mesh through the given signaling servers. Quietly does nothing where
+/// the browser has no WebRTC or WebCrypto (the board still works alone).
+pub fn connect(urls: Vec<String>, room: String, password: String) {
+    if urls.is_empty() {
+        return;
+    }
+    let supported = web_sys::window()
+        .map(|w| Reflect::has(&w, &JsValue::from_str("RTCPeerConnection")).unwrap_or(false))
+        .unwrap_or(false);
+    if !supported {
+        log::warn!("webrtc: this browser has no RTCPeerConnection; not joining the mesh");
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let key = match crypto::room_key(&password, &room).await {
+            Ok(k) => k,
+            Err(e) => {
+                log::warn!("webrtc: no room key ({e}); not joining the mesh");
+                return;
+            }
+        };
+        MESH.with(|m| {
+            *m.borrow_mut() = Some(Mesh {
+                our_id: wire::peer_id_from(crate::boot::random_bytes()),
+                max_conns: 20 + fastrand::usize(0..15),
+                peers: HashMap::new(),
+                retries: HashMap::new(),
+                restarts: HashMap::new(),
+                next_generation: 1,
+                next_announce: now() + ANNOUNCE_EVERY_MS,
+                last_status: None,
+                glares: 0,
+            })
+        });
+        signaling::start(urls, room, key);
+        leptos::prelude::set_interval(tick, Duration::from_millis(1000));
+    });
+}
+
+/// A signaling socket opened: say we are here.
+pub(super) fn signaling_opened(socket: usize) {
+    if let Some(Some(msg)) = with_mesh(|m| {
+        (m.peers.len() < m.max_conns).then(|| PeerMessage::Announce {
+            from: m.our_id.clone(),
+        })
+    }) {
+        signaling::publish(Some(socket), msg);
+    }
+}
+
+fn announce_all() {
+    if let Some(Some(msg)) = with_mesh(|m| {
+        m.next_announce = now() + ANNOUNCE_EVERY_MS * (0.75 + 0.5 * fastrand::f64());
+        (m.peers.len() < m.max_conns).then(|| PeerMessage::Announce {
+            from: m.our_id.clone(),
+        })
+    }) {
+        signaling::publish(None, msg);
+    }
+}
+
+/// A decrypted message from the relay.
+pub(super) fn on_message(socket: usize, msg: PeerMessage) {
+    let Some(our_id) = peer_id() else { return };
+    if msg.from() == our_id {
+        return;
+    }
+    match msg {
+        PeerMessage::Announce { from } => {
+            let t = now();
+            let action = with_mesh(|m| {
+                m.retries.remove(&from);
+                match m.peers.get(&from) {
+                    // y-webrtc announces whenever any of its connections closes.
+                    Some(p) if p.opened => None,
+                    // The peer announces while we are still connecting: it dropped its
+                    // half of this attempt (y-webrtc does when offers cross in a way it
+                    // cannot handle). Start over now rather than wait for the timeout,
+                    // at most once in a while (a peer on two relays announces twice).
+                    Some(p) => {
+                        let last = m.restarts.get(&from).copied().unwrap_or(f64::MIN);
+                        (t - last > RESTART_EVERY_MS).then(|| {
+                            m.restarts.insert(from.clone(), t);
+                            Some(p.generation)
+                        })
+                    }
+                    None => (m.peers.len() < m.max_conns).then_some(None),
+                }
+            })
+            .flatten();
+            if let Some(old) = action {
+                if let Some(generation) = old {
+                    close_peer(&from, Some(generation), "the peer started over", false);
+                }
+                dial_peer(&from, socket);
+            }
+        }
+        PeerMessage::Signal {
+            from,
+            to,
+            token,
+            signal,
+        } => {
+            if to != our_id {
+                return;
+            }
+            match signal {
+                Signal::Offer(sdp) => on_offer(&from, socket, token, sdp, &our_id),
+                Signal::Answer(sdp) => on_answer(&from, sdp),
+                Signal::Candidate {
+                    candidate,
+                    sdp_m_line_index,
+                    sdp_mid,
+                } => {
+                    let init = RtcIceCandidateInit::new(&candidate);
+                    init.set_sdp_m_line_index(sdp_m_line_index);
+                    init.set_sdp_mid(sdp_mid.as_deref());
+                    on_candidate(&from, init);
+                }
+                Signal::Other => {}
+            }
+        }
+    }
+}
+
+/// The DTLS fingerprint an SDP names: the same one means the same remote connection.
+fn fingerprint(sdp: &str) -> Option<&str> {
+    sdp.lines()
+        .find_map(|l| l.trim().strip_prefix("a=fingerprint:"))
+}
+
+enum OnOffer {
+    Ignore,
+    /// A new offer on the connection we have (same DTLS fingerprint): answer it there.
+    Renegotiate(u32),
+    /// Answer on a fresh connection (replacing any).
+    Answer,
+}
+
+fn on_offer(from: &str, socket: usize, token: f64, sdp: String, our_id: &str) {
+    let decision = with_mesh(|m| {
+        if let Some(p) = m.peers.get(from) {
+            let waiting = p.initiator && !p.remote_set && !p.opened;
+            if waiting {
+                m.glares += 1;
+                if wire::our_offer_wins(p.token, our_id, token, from) {
+                    return OnOffer::Ignore;
+                }
+                // Our offer lost: answer theirs on a fresh connection.
+                return OnOffer::Answer;
+            }
+            // A simple-peer that answered our offer while its own was being made sends
+            // that offer afterwards, on the same connection.
+            let same = p.remote_set
+                && p.pc.remote_description().is_some_and(|d| {
+                    fingerprint(&d.sdp()).is_some_and(|f| Some(f) == fingerprint(&sdp))
+                });
+            if same && p.pc.signaling_state() == RtcSignalingState::Stable {
+                return OnOffer::Renegotiate(p.generation);
+            }
+            // The peer starts over.
+            return OnOffer::Answer;
+        }
+        if m.peers.len() < m.max_conns + EXTRA_ANSWERED {
+            OnOffer::Answer
+        } else {
+            OnOffer::Ignore
+        }
+    });
+    let generation = match decision {
+        None | Some(OnOffer::Ignore) => return,
+        Some(OnOffer::Renegotiate(generation)) => generation,
+        Some(OnOffer::Answer) => {
+            close_peer(from, None, "replaced by a new offer", false);
+            match new_peer(from, socket, false) {
+                Some(generation) => generation,
+                None => return,
+            }
+        }
+    };
+    let from = from.to_owned();
+    leptos::task::spawn_local(async move {
+        if let Err(e) = answer(&from, generation, socket, &sdp).await {
+            log::warn!("webrtc: could not answer {from}: {e}");
+            close_peer(&from, Some(generation), "answer failed", true);
+        }
+    });
+}
+
+async fn answer(from: &str, generation: u32, socket: usize, sdp: &str) -> Result<(), String> {
+    let Some((pc, token)) = with_peer(from, generation, |p| (p.pc.clone(), p.token)) else {
+        return Ok(());
+    };
+    let desc = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
+    desc.set_sdp(sdp);
+    JsFuture::from(pc.set_remote_description(&desc))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    remote_description_set(from, generation);
+    let answer = JsFuture::from(pc.create_answer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let sdp = Reflect::get(&answer, &"sdp".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or("no sdp in the answer")?;
+    let desc = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
+    desc.set_sdp(&sdp);
+    JsFuture::from(pc.set_local_description(&desc))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if with_peer(from, generation, |_| ()).is_some() {
+        publish_signal(from, socket, token, Signal::Answer(sdp));
+    }
+    Ok(())
+}
+
+fn publish_signal(to: &str, socket: usize, token: f64, signal: Signal) {
+    if let Some(from) = peer_id() {
+        signaling::publish(
+            Some(socket),
+            PeerMessage::Signal {
+                from,
+                to: to.to_owned(),
+                token,
+                signal,
+            },
+        );
+    }
+}
+
+fn on_answer(from: &str, sdp: String) {
+    let Some(Some((pc, generation))) = with_mesh(|m| {
+        m.peers
+            .get(from)
+            .filter(|p| p.initiator && !p.remote_set)
+            .map(|p| (p.pc.clone(), p.generation))
+    }) else {
+        return;
+    };
+    let from = from.to_owned();
+    leptos::task::spawn_local(async move {
+        let desc = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
+        desc.set_sdp(&sdp);
+        match JsFuture::from(pc.set_remote_description(&desc)).await {
+            Ok(_) => remote_description_set(&from, generation),
+            Err(e) => {
+                log::warn!("webrtc: bad answer from {from}: {e:?}");
+                close_peer(&from, Some(generation), "bad answer", true);
+            }
+        }
+    });
+}
+
+fn remote_description_set(from: &str, generation: u32) {
+    let Some((pc, pending)) = with_peer(from, generation, |p| {
+        p.remote_set = true;
+        (p.pc.clone(), std::mem::take(&mut p.pending))
+    }) else {
+        return;
+    };
+    for c in pending {
+        add_candidate(&pc, c);
+    }
+}
+
+fn add_candidate(pc: &RtcPeerConnection, c: RtcIceCandidateInit) {
+    let p = pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&c));
+    leptos::task::spawn_local(async move {
+        // A candidate of an attempt that was replaced is refused; that is fine.
+        if let Err(e) = JsFuture::from(p).await {
+            log::debug!("webrtc: ignored an ICE candidate: {e:?}");
+        }
+    });
+}
+
+fn on_candidate(from: &str, c: RtcIceCandidateInit) {
+    let ready = with_mesh(|m| {
+        let p = m.peers.get_mut(from)?;
+        if p.remote_set {
+            Some(Some(p.pc.clone()))
+        } else {
+            if p.pending.len() < MAX_PENDING_CANDIDATES {
+                p.pending.push(c.clone());
+            }
+            Some(None)
+        }
+    })
+    .flatten();
+    if let Some(Some(pc)) = ready {
+        add_candidate(&pc, c);
+    }
+}
+
+/// Dials a peer: a new connection with our data channel, and an offer.
+fn dial_peer(to: &str, socket: usize) {
+    let Some(generation) = new_peer(to, socket, true) else {
+        return;
+    };
+    let to = to.to_owned();
+    leptos::task::spawn_local(async move {
+        if let Err(e) = offer(&to, generation, socket).await {
+            log::warn!("webrtc: could not dial {to}: {e}");
+            close_peer(&to, Some(generation), "offer failed", true);
+        }
+    });
+}
+
+async fn offer(to: &str, generation: u32, socket: usize) -> Result<(), String> {
+    let Some((pc, token)) = with_peer(to, generation, |p| (p.pc.clone(), p.token)) else {
+        return Ok(());
+    };
+    let offer = JsFuture::from(pc.create_offer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let sdp = Reflect::get(&offer, &"sdp".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or("no sdp in the offer")?;
+    let desc = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
+    desc.set_sdp(&sdp);
+    JsFuture::from(pc.set_local_description(&desc))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if with_peer(to, generation, |_| ()).is_some() {
+        publish_signal(to, socket, token, Signal::Offer(sdp));
+    }
+    Ok(())
+}
+
+fn random_label() -> String {
+    let b: [u8; 20] = crate::boot::random_bytes();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Creates the connection to a peer (replacing none: the caller closed any old one).
+fn new_peer(remote: &str, socket: usize, initiator: bool) -> Option<u32> {
+    let config = RtcConfiguration::new();
+    // No STUN or TURN server: no third party learns who meets whom. Peers on one network
+    // (a workshop) reach each other directly.
+    config.set_ice_servers(&js_sys::Array::new());
+    let pc = match RtcPeerConnection::new_with_configuration(&config) {
+        Ok(pc) => pc,
+        Err(e) => {
+            log::warn!("webrtc: cannot create a connection: {e:?}");
+            return None;
+        }
+    };
+    let generation = with_mesh(|m| {
+        m.next_generation += 1;
+        m.next_generation
+    })?;
+    let id = remote.to_owned();
+    let on_ice = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
+        move |ev: RtcPeerConnectionIceEvent| {
+            let Some(c) = ev.candidate() else { return };
+            let line = c.candidate();
+            if line.is_empty() {
+                return;
+            }
+            if let Some((socket, token)) = with_peer(&id, generation, |p| (p.socket, p.token)) {
+                publish_signal(
+                    &id,
+                    socket,
+                    token,
+                    Signal::Candidate {
+                        candidate: line,
+                        sdp_m_line_index: c.sdp_m_line_index(),
+                        sdp_mid: c.sdp_mid(),
+                    },
+                );
+            }
+        },
+    );
+    pc.set_onicecandidate(Some(on_ice.as_ref().unchecked_ref()));
+    on_ice.forget();
+
+    let id = remote.to_owned();
+    let on_channel =
+        Closure::<dyn FnMut(RtcDataChannelEvent)>::new(move |ev: RtcDataChannelEvent| {
+            setup_channel(&ev.channel(), &id, generation, true);
+        });
+    pc.set_ondatachannel(Some(on_channel.as_ref().unchecked_ref()));
+    on_channel.forget();
+
+    let id = remote.to_owned();
+    let pc2 = pc.clone();
+    let on_state = Closure::<dyn FnMut()>::new(move || {
+        if matches!(
+            pc2.connection_state(),
+            RtcPeerConnectionState::Failed | RtcPeerConnectionState::Closed
+        ) {
+            let opened = with_peer(&id, generation, |p| p.opened).unwrap_or(false);
+            close_peer(&id, Some(generation), "connection failed", !opened);
+            if opened {
+                announce_all();
+            }
+        }
+    });
+    pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+    on_state.forget();
+
+    if initiator {
+        let init = RtcDataChannelInit::new();
+        init.set_ordered(true);
+        let ch = pc.create_data_channel_with_data_channel_dict(&random_label(), &init);
+        setup_channel(&ch, remote, generation, false);
+    }
+    let token = now() + fastrand::f64();
+    let inserted = with_mesh(|m| {
+        let old = m.peers.insert(
+            remote.to_owned(),
+            Peer {
+                generation,
+                socket,
+                pc: pc.clone(),
+                initiator,
+                token,
+                remote_set: false,
+                pending: Vec::new(),
+                primary: None,
+                primary_incoming: false,
+                session: Some(SyncSession::new(SyncLimits {
+                    max_frame: MAX_INCOMING,
+                    max_bad_frames: 8,
+                })),
+                started: now(),
+                queue: VecDeque::new(),
+                queued: 0,
+                opened: false,
+            },
+        );
+        m.retries.remove(remote);
+        old
+    });
+    match inserted {
+        None => {
+            pc.close();
+            None
+        }
+        Some(old) => {
+            // Callers close any earlier connection first; never leave one open behind.
+            if let Some(old) = old {
+                old.pc.close();
+            }
+            Some(generation)
+        }
+    }
+}
+
+fn is_open(ch: &RtcDataChannel) -> bool {
+    ch.ready_state() == RtcDataChannelState::Open
+}
+
+fn setup_channel(ch: &RtcDataChannel, remote: &str, generation: u32, incoming: bool) {
+    ch.set_binary_type(RtcDataChannelType::Arraybuffer);
+    ch.set_buffered_amount_low_threshold(LOW_WATER);
+
+    let id = remote.to_owned();
+    let ch2 = ch.clone();
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        channel_open(&id, generation, &ch2, incoming);
+    });
+    ch.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    on_open.forget();
+
+    let id = remote.to_owned();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Ok(buf) = ev.data().dyn_into::<ArrayBuffer>() else {
+            log::warn!("webrtc: dropped a message that is not binary");
+            return;
+        };
+        if buf.byte_length() as usize > MAX_INCOMING {
+            log::warn!("webrtc: dropped a message of {} bytes", buf.byte_length());
+            return;
+        }
+        on_data(&id, generation, &Uint8Array::new(&buf).to_vec());
+    });
+    ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+
+    let id = remote.to_owned();
+    let ch3 = ch.clone();
+    let on_close = Closure::<dyn FnMut()>::new(move || {
+        channel_closed(&id, generation, &ch3);
+    });
+    ch.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    on_close.forget();
+
+    let id = remote.to_owned();
+    let on_low = Closure::<dyn FnMut()>::new(move || {
+        let failed = with_peer(&id, generation, pump).unwrap_or(false);
+        if failed {
+            close_peer(&id, Some(generation), "send failed", false);
+        }
+    });
+    ch.set_onbufferedamountlow(Some(on_low.as_ref().unchecked_ref()));
+    on_low.forget();
+
+    if is_open(ch) {
+        channel_open(remote, generation, ch, incoming);
+    }
+}
+
+fn channel_open(remote: &str, generation: u32, ch: &RtcDataChannel, incoming: bool) {
+    // The channel the peer reads: the one it created, if it created one.
+    let Some(Some(mut session)) = with_peer(remote, generation, |p| {
+        let same = p.primary.as_ref().is_some_and(|c| c == ch);
+        let take = !same && (incoming || p.primary.is_none() || !p.primary_incoming);
+        if !take || (!incoming && p.primary_incoming) {
+            return None;
+        }
+        p.primary = Some(ch.clone());
+        p.primary_incoming = incoming;
+        p.opened = true;
+        p.session.take()
+    }) else {
+        return;
+    };
+    let first = super::start_frames(&mut session);
+    let failed = with_peer(remote, generation, |p| {
+        p.session = Some(session);
+        // Sync starts over on this channel: what was queued for another is moot.
+        p.queue.clear();
+        p.queued = 0;
+        first.iter().any(|f| !enqueue(p, f))
+    });
+    with_mesh(|m| m.retries.remove(remote));
+    if failed == Some(true) {
+        close_peer(remote, Some(generation), "send failed", false);
+    }
+    status_changed();
+}
+
+fn channel_closed(remote: &str, generation: u32, ch: &RtcDataChannel) {
+    let gone = with_peer(remote, generation, |p| {
+        if p.primary.as_ref() == Some(ch) {
+            p.primary = None;
+        }
+        p.primary.is_none()
+    });
+    if gone == Some(true) {
+        close_peer(remote, Some(generation), "channel closed", false);
+        // If the peer is still there, it hears this and dials again (as y-webrtc does).
+        announce_all();
+    }
+}
+
+/// Queues a frame for a peer (split into valid smaller updates if large) and sends what
+/// the channel takes. `false` if the peer should be dropped.
+fn enqueue(p: &mut Peer, frame: &[u8]) -> bool {
+    let parts = if frame.len() > CHUNK {
+        crdt::split::split_sync_frame(frame, CHUNK)
+    } else {
+        vec![frame.to_vec()]
+    };
+    for part in parts {
+        p.queued += part.len();
+        p.queue.push_back(part);
+    }
+    if p.queued > MAX_QUEUED {
+        log::warn!("webrtc: a peer does not keep up; disconnecting it");
+        return false;
+    }
+    !pump(p)
+}
+
+/// Sends queued frames while the channel's buffer has room; `true` if sending failed.
+fn pump(p: &mut Peer) -> bool {
+    let Some(ch) = p.primary.clone() else {
+        return false;
+    };
+    if !is_open(&ch) {
+        return false;
+    }
+    while ch.buffered_amount() < HIGH_WATER {
+        let Some(part) = p.queue.pop_front() else {
+            break;
+        };
+        p.queued -= part.len();
+        if let Err(e) = ch.send_with_u8_array(&part) {
+            if part.len() > MAX_MESSAGE {
+                // One value too large to cut (see crdt::split): this peer misses it.
+                log::warn!(
+                    "webrtc: could not send a message of {} bytes: {e:?}",
+                    part.len()
+                );
+                continue;
+            }
+            log::warn!("webrtc: send failed: {e:?}");
+            return true;
+        }
+    }
+    false
+}
+
+fn on_data(remote: &str, generation: u32, bytes: &[u8]) {
+    let Some(Some(mut session)) = with_peer(remote, generation, |p| p.session.take()) else {
+        return;
+    };
+    // No borrow of the mesh while the board handles the frame: it may send (flush).
+    let handled = super::handle_frame(&mut session, bytes);
+    let mut failed = Vec::new();
+    with_mesh(|m| {
+        if let Some(p) = m
+            .peers
+            .get_mut(remote)
+            .filter(|p| p.generation == generation)
+        {
+            p.session = Some(session);
+            if handled.replies.iter().any(|r| !enqueue(p, r)) {
+                failed.push((remote.to_owned(), p.generation));
+            }
+        }
+        if !handled.gossip.is_empty() {
+            for (id, p) in m.peers.iter_mut() {
+                if id == remote || !p.primary.as_ref().is_some_and(is_open) {
+                    continue;
+                }
+                if handled.gossip.iter().any(|g| !enqueue(p, g)) {
+                    failed.push((id.clone(), p.generation));
+                }
+            }
+        }
+    });
+    if handled.close {
+        log::warn!("webrtc: {remote} keeps sending bad frames; disconnecting");
+        close_peer(remote, Some(generation), "bad frames", false);
+    }
+    for (id, g) in failed {
+        close_peer(&id, Some(g), "send failed", false);
+    }
+}
+
+/// Sends a frame to every peer with an open channel (local updates and presence).
+pub fn broadcast(frame: &[u8]) {
+    let mut failed = Vec::new();
+    with_mesh(|m| {
+        for (id, p) in m.peers.iter_mut() {
+            if p.primary.as_ref().is_some_and(is_open) && !enqueue(p, frame) {
+                failed.push((id.clone(), p.generation));
+            }
+        }
+    });
+    for (id, g) in failed {
+        close_peer(&id, Some(g), "send failed", false);
+    }
+}
+
+/// Closes the connection to a peer (`generation`: only that one). With `retry`, dials it
+/// again later with backoff.
+fn close_peer(remote: &str, generation: Option<u32>, why: &str, retry: bool) {
+    let removed = with_mesh(|m| {
+        let p = m.peers.get(remote)?;
+        if generation.is_some_and(|g| g != p.generation) {
+            return None;
+        }
+        let p = m.peers.remove(remote)?;
+        if retry {
+            let r = m.retries.entry(remote.to_owned()).or_insert(Retry {
+                attempts: 0,
+                at: 0.0,
+                socket: p.socket,
+            });
+            r.attempts += 1;
+            r.socket = p.socket;
+            let base = (1000.0 * 2f64.powi(r.attempts as i32 - 1)).min(30_000.0);
+            r.at = now() + base * (0.5 + fastrand::f64());
+            if r.attempts > MAX_RETRIES {
+                m.retries.remove(remote);
+            }
+        }
+        Some(p)
+    })
+    .flatten();
+    let Some(p) = removed else { return };
+    log::debug!("webrtc: closed the connection to {remote}: {why}");
+    if let Some(ch) = &p.primary {
+        ch.close();
+    }
+    p.pc.close();
+    status_changed();
+}
+
+/// Every second: connection timeouts, redials, announces, signaling pings.
+fn tick() {
+    signaling::tick();
+    let t = now();
+    let Some((stale, due, announce)) = with_mesh(|m| {
+        let stale: Vec<(String, u32)> = m
+            .peers
+            .iter()
+            .filter(|(_, p)| !p.opened && t - p.started > CONNECT_TIMEOUT_MS)
+            .map(|(id, p)| (id.clone(), p.generation))
+            .collect();
+        let room = m.max_conns.saturating_sub(m.peers.len());
+        let due: Vec<(String, usize)> = m
+            .retries
+            .iter()
+            .filter(|(id, r)| r.at <= t && !m.peers.contains_key(*id))
+            .take(room)
+            .map(|(id, r)| (id.clone(), r.socket))
+            .collect();
+        m.restarts.retain(|_, at| t - *at < 60_000.0);
+        (stale, due, t >= m.next_announce)
+    }) else {
+        return;
+    };
+    for (id, g) in stale {
+        log::debug!("webrtc: no channel to {id} after 10 s; trying again");
+        close_peer(&id, Some(g), "timed out", true);
+    }
+    for (id, socket) in due {
+        // Keep the attempt count: `new_peer` clears it, so carry it over.
+        let attempts = with_mesh(|m| m.retries.get(&id).map(|r| r.attempts))
+            .flatten()
+            .unwrap_or(0);
+        dial_peer(&id, socket);
+        with_mesh(|m| {
+            if attempts > 0 {
+                m.retries.insert(
+                    id.clone(),
+                    Retry {
+                        attempts,
+                        at: f64::INFINITY,
+                        socket,
+                    },
+                );
+            }
+        });
+    }
+    if announce {
+        announce_all();
+    }
+    status_changed();
+}

@@ -1,0 +1,196 @@
+//! The Share dialog (issue "Live collaboration"): the participant link and, for the
+//! moderator, the moderator link, clearly apart; copy buttons; a QR code of the
+//! participant link; and which relay or server the board's sync goes through.
+//! Built with `ui::dom` (see there why).
+
+use leptos::prelude::Set;
+use qrcode::{Color, EcLevel, QrCode};
+use wasm_bindgen::JsCast;
+
+use super::dom::{h, svg, text, H};
+use crate::i18n::{t, Lang, Msg};
+use crate::state::Ui;
+
+/// The QR code of `text` as an SVG path over a `size × size` module grid (with a
+/// 4-module quiet zone), or `None` if it does not fit in a QR code.
+pub fn qr_path(text: &str) -> Option<(usize, String)> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
+    let w = code.width();
+    let mut d = String::new();
+    for (i, c) in code.to_colors().into_iter().enumerate() {
+        if c == Color::Dark {
+            d.push_str(&format!("M{} {}h1v1h-1z", i % w + 4, i / w + 4));
+        }
+    }
+    Some((w + 8, d))
+}
+
+/// This page's address without personal query parameters (`name`), with `fragment`.
+fn link_with(fragment: &str) -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return fragment.to_string();
+    };
+    let base = format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    );
+    let search = loc.search().unwrap_or_default();
+    let query = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .map(|p| {
+            p.delete("name");
+            p.delete("bench");
+            String::from(p.to_string())
+        })
+        .unwrap_or_default();
+    if query.is_empty() {
+        format!("{base}{fragment}")
+    } else {
+        format!("{base}?{query}{fragment}")
+    }
+}
+
+fn copy(link: String, status: web_sys::Element, lang: Lang) {
+    let Some(c) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+        return;
+    };
+    let promise = c.write_text(&link);
+    leptos::task::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            status.set_text_content(Some(t(lang, Msg::LinkCopied)));
+        }
+    });
+}
+
+/// One link with its label and copy button.
+fn link_block(id: &str, label: &str, link: String, primary: bool, status: &H, lang: Lang) -> H {
+    let s = status.0.clone();
+    let l2 = link.clone();
+    h("div").class("share-link").children([
+        text("label", label).attr("for", id),
+        h("div").class("row").children([
+            h("input")
+                .attr("id", id)
+                .attr("type", "text")
+                .attr("readonly", "")
+                .attr("value", &link),
+            text("button", t(lang, Msg::CopyLink))
+                .class(if primary { "primary" } else { "" })
+                .on("click", move |_| copy(l2.clone(), s.clone(), lang)),
+        ]),
+    ])
+}
+
+/// The dialog, built when it opens.
+pub fn dialog(ui: Ui) -> H {
+    let lang = ui.lang;
+    let close = move || ui.show_share.set(false);
+    let (participant, moderator) = crate::boot::share_fragments();
+    let participant = link_with(&participant);
+    let status = text("p", "").class("status").attr("role", "status");
+    let mut body = vec![
+        text("h2", t(lang, Msg::ShareTitle)).attr("id", "share-heading"),
+        link_block(
+            "share-participant",
+            t(lang, Msg::ParticipantLink),
+            participant.clone(),
+            true,
+            &status,
+            lang,
+        ),
+    ];
+    if let Some((size, d)) = qr_path(&participant) {
+        body.push(
+            svg("svg")
+                .class("qr")
+                .attr("viewBox", &format!("0 0 {size} {size}"))
+                .attr("width", "200")
+                .attr("height", "200")
+                .attr("role", "img")
+                .attr("aria-label", t(lang, Msg::QrCode))
+                .attr("shape-rendering", "crispEdges")
+                .children([
+                    svg("rect")
+                        .attr("width", "100%")
+                        .attr("height", "100%")
+                        .attr("fill", "#ffffff"),
+                    svg("path").attr("d", &d).attr("fill", "#000000"),
+                ]),
+        );
+    }
+    if let Some(m) = moderator {
+        body.push(
+            link_block(
+                "share-moderator",
+                t(lang, Msg::ModeratorLink),
+                link_with(&m),
+                false,
+                &status,
+                lang,
+            )
+            .class("share-link moderator")
+            .child(text("p", t(lang, Msg::ModeratorLinkHint)).class("hint")),
+        );
+    }
+    let relay = crate::boot::signaling_urls().join(", ");
+    body.push(h("p").class("hint").children([
+        text("span", &format!("{} ", t(lang, Msg::RelayInUse))),
+        text("code", &relay),
+        text("span", &format!(". {}", t(lang, Msg::RelayCannotRead))),
+    ]));
+    if let Some(server) = crate::boot::server_url() {
+        body.push(h("p").class("hint warn").children([
+            text("span", &format!("{} ", t(lang, Msg::ServerInUse))),
+            text("code", &server),
+            text("span", &format!(". {}", t(lang, Msg::ServerCanRead))),
+        ]));
+    }
+    body.push(status);
+    body.push(
+        h("div")
+            .class("dialog-actions")
+            .child(text("button", t(lang, Msg::Close)).on("click", move |_| close())),
+    );
+    modal("share-heading", "share-dialog", body, close)
+}
+
+/// A modal dialog: backdrop (a click closes), `role=dialog` labelled by its heading,
+/// Escape closes, keys never reach the board's shortcuts.
+pub fn modal(heading: &str, class: &str, body: Vec<H>, close: impl Fn() + Copy + 'static) -> H {
+    h("div").children([
+        h("div")
+            .class("dialog-backdrop")
+            .on("pointerdown", move |_| close()),
+        h("div")
+            .class(&format!("dialog {class}"))
+            .attr("role", "dialog")
+            .attr("aria-modal", "true")
+            .attr("aria-labelledby", heading)
+            .on("keydown", move |ev| {
+                ev.stop_propagation();
+                if ev
+                    .dyn_ref::<web_sys::KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Escape")
+                {
+                    ev.prevent_default();
+                    close();
+                    super::dom::focus_board();
+                }
+            })
+            .children(body),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_board_link_fits_a_qr_code() {
+        let link = "https://lernraum.example/?lang=de#room=AAAAAAAAAAAAAAAA&key=BBBBBBBBBBBBBBBBBBBBBBBB&mk=CCCCCCCCCCCC";
+        let (size, d) = qr_path(link).unwrap();
+        assert!(size > 25 && size < 80, "{size}");
+        assert!(d.starts_with('M') && d.contains("h1v1h-1z"));
+    }
+}

@@ -1,0 +1,178 @@
+//! Dot voting in the app (issue "Facilitation"; model in `crdt::ballots`):
+//! - the round is the moderator's signed `voting` entry;
+//! - this person's ballot stays on this device (localStorage, per room) while the round
+//!   is open: nobody, not even a peer reading the raw document, can count votes;
+//! - when the round closes, every client publishes its ballot (also one that was offline
+//!   and comes back), written under a throwaway client id, then everyone tallies with
+//!   the same deterministic rule.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crdt::ballots::{tally, Ballot, Round, Tally};
+use crdt::control::keys;
+
+use crate::editor::Editor;
+
+thread_local! {
+    static BALLOT: RefCell<Option<Ballot>> = const { RefCell::new(None) };
+    /// The tally of the closed round in force, by round id.
+    static TALLY: RefCell<Option<(u32, Tally)>> = const { RefCell::new(None) };
+}
+
+fn storage_key() -> Option<String> {
+    Some(format!("lernraum.ballot.{}", crate::boot::link()?.room))
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn save(ballot: &Ballot) {
+    if let (Some(s), Some(k)) = (storage(), storage_key()) {
+        let _ = s.set_item(&k, &ballot.to_json());
+    }
+}
+
+/// The round in force (open, closed or cleared), if any.
+pub fn round() -> Option<Round> {
+    crate::facilitation::get(keys::VOTING).and_then(|v| Round::from_value(&v))
+}
+
+/// This device's ballot for `round` (from storage, or a fresh one with a new token).
+fn ballot(round: &Round) -> Ballot {
+    let current = BALLOT.with(|b| b.borrow().clone()).or_else(|| {
+        let stored = storage()?.get_item(&storage_key()?).ok()??;
+        Ballot::from_json(&stored)
+    });
+    match current {
+        Some(b) if b.round == round.id => b,
+        _ => {
+            let b = Ballot::new(round.id, crate::boot::random_bytes());
+            BALLOT.with(|c| *c.borrow_mut() = Some(b.clone()));
+            save(&b);
+            b
+        }
+    }
+}
+
+fn parent_of(ed: &Editor) -> impl Fn(&str) -> Option<String> + '_ {
+    move |id: &str| ed.scene.get(id).and_then(|e| e.parent.clone())
+}
+
+/// A click (or Shift+click / right-click: `remove`) on element `id` during an open
+/// round. Returns whether it was a vote (so the click does nothing else).
+pub fn click(ed: &mut Editor, id: &str, remove: bool) -> bool {
+    let Some(round) = round().filter(Round::is_open) else {
+        return false;
+    };
+    let eligible = ed
+        .scene
+        .get(id)
+        .is_some_and(|e| round.eligible(e, parent_of(ed)));
+    if !eligible {
+        return false;
+    }
+    let mut b = ballot(&round);
+    let changed = if remove {
+        b.remove(&round, id)
+    } else {
+        b.add(&round, id)
+    };
+    if changed {
+        save(&b);
+        BALLOT.with(|c| *c.borrow_mut() = Some(b));
+        ed.vote_marks = marks();
+        ed.view_version += 1;
+    }
+    true
+}
+
+/// Votes left in the open round, if one is open.
+pub fn votes_left() -> Option<u32> {
+    let round = round().filter(Round::is_open)?;
+    Some(ballot(&round).votes_left(&round))
+}
+
+/// After the board's control entries or ballots changed: publish this device's ballot
+/// once the round has closed, and tally. Returns whether what is shown changed.
+pub fn update(ed: &mut Editor) -> bool {
+    let Some(round) = round() else {
+        let had = TALLY.with(|t| t.borrow_mut().take()).is_some();
+        return had;
+    };
+    if round.shows_results() {
+        let mut b = ballot(&round);
+        b.conform(&round);
+        if b.is_publishable(&round) {
+            if let Err(e) = ed.board.publish_ballot(&b) {
+                log::warn!("voting: could not publish the ballot: {e}");
+            }
+        }
+        let entries = ed.board.ballot_entries();
+        let elements = ed.scene.in_order();
+        let eligible: std::collections::HashSet<String> = elements
+            .iter()
+            .filter(|e| round.eligible(e, parent_of(ed)))
+            .map(|e| e.id.clone())
+            .collect();
+        let t = tally(&round, &entries, |id| eligible.contains(id));
+        TALLY.with(|c| *c.borrow_mut() = Some((round.id, t)));
+        true
+    } else {
+        TALLY.with(|t| t.borrow_mut().take()).is_some() || round.is_open()
+    }
+}
+
+/// What to draw on elements: this person's dots during an open round, or the totals
+/// of a closed one.
+pub fn marks() -> HashMap<String, Mark> {
+    let Some(round) = round() else {
+        return HashMap::new();
+    };
+    if round.is_open() {
+        ballot(&round)
+            .votes
+            .iter()
+            .map(|(id, n)| (id.clone(), Mark::Own(*n)))
+            .collect()
+    } else if round.shows_results() {
+        TALLY.with(|t| match &*t.borrow() {
+            Some((r, tally)) if *r == round.id => tally
+                .totals
+                .iter()
+                .map(|(id, n)| (id.clone(), Mark::Total(*n)))
+                .collect(),
+            _ => HashMap::new(),
+        })
+    } else {
+        HashMap::new()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mark {
+    /// This person's own dots on the element (open round).
+    Own(u32),
+    /// The element's total (closed round).
+    Total(u32),
+}
+
+/// The results of the closed round: (element id, text, votes, rank), ranked.
+pub fn results(ed: &Editor) -> Vec<(String, String, u32, u32)> {
+    TALLY.with(|t| match &*t.borrow() {
+        Some((_, tally)) => tally
+            .ranked()
+            .into_iter()
+            .map(|(id, votes, rank)| {
+                let text = ed
+                    .scene
+                    .get(&id)
+                    .map(|e| e.text.clone())
+                    .unwrap_or_default();
+                (id, text, votes, rank)
+            })
+            .collect(),
+        None => Vec::new(),
+    })
+}

@@ -1,0 +1,100 @@
+// Dot voting (issue "Facilitation"): the moderator starts a round; everyone places
+// dots with a click and takes one back with Shift+click or right-click, seeing the
+// votes left; no ballot reaches the document before the round ends; then totals show,
+// ranked with ties, copyable; "Clear votes" is the moderator's.
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
+import { e2eSuite, eventually } from './harness.mjs';
+import { BoardPage } from './board-page.mjs';
+import { startYServer } from './yws.mjs';
+
+const { it } = e2eSuite(import.meta.url);
+
+let server;
+before(async () => { server = await startYServer(); });
+after(async () => { await server?.stop(); });
+
+function participantLink(url) {
+  const u = new URL(url);
+  u.hash = u.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('mod=')).join('&');
+  return u.toString();
+}
+
+it('a round from start to results, with the budget, hidden ballots, ties and clearing', async (session) => {
+  const { lang } = session;
+  const en = lang !== 'de';
+  // Two people: the moderator here, the participant in a browser context of their own
+  // (own storage), both syncing through a y-websocket server.
+  const mod = await session.openBoard(`/?lang=${lang}&ws=${server.url}`);
+  await mod.waitConnection('synced');
+  const a = await mod.createNote({ text: 'Maßnahme A', dx: -300 });
+  const b = await mod.createNote({ text: 'Maßnahme B', dx: 0 });
+  const c = await mod.createNote({ text: 'Maßnahme C', dx: 300 });
+  const other = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await other.newPage();
+  const part = new BoardPage(page, { lang, baseUrl: session.baseUrl });
+  await page.goto(participantLink(mod.page.url()));
+  await part.waitReady();
+  await part.waitOutline(['Note: Maßnahme A', 'Note: Maßnahme B', 'Note: Maßnahme C']);
+  assert.equal(await page.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).count(), 0);
+
+  await mod.page.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+  const dlg = mod.page.getByRole('dialog', { name: en ? 'Start voting' : 'Abstimmung starten' });
+  await dlg.getByLabel(en ? 'Votes per person' : 'Stimmen pro Person').fill('2');
+  await dlg.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+  const left = (p) => p.getByRole('status').filter({ hasText: en ? 'Votes left' : 'Verbleibende Stimmen' });
+  await eventually(async () => {
+    const t = await left(page).textContent();
+    if (!t.includes('2')) throw new Error(t);
+  }, { message: 'the participant to have 2 votes' });
+
+  // The participant: A, then B, then C (over budget: refused), then takes B back, gives C.
+  await part.clickElement(a.id);
+  await part.clickElement(b.id);
+  await part.clickElement(c.id);
+  assert.match(await left(page).textContent(), /0/);
+  await part.clickElement(b.id, { shift: true });
+  assert.match(await left(page).textContent(), /1/);
+  const rc = await part.screenRect(c.id);
+  await page.mouse.click(rc.cx, rc.cy, { button: 'right' });
+  assert.match(await left(page).textContent(), /1/, 'right-click on an element without a dot changes nothing');
+  await part.clickElement(c.id);
+  assert.match(await left(page).textContent(), /0/);
+  assert.deepEqual(await part.selection(), [], 'voting clicks do not select');
+  // The moderator votes A and B.
+  await mod.clickElement(a.id);
+  await mod.clickElement(b.id);
+  // Nothing of it is in the document yet.
+  assert.equal(await page.evaluate(() => window.__lernraum.ballots()), 0);
+  assert.equal(await mod.page.evaluate(() => window.__lernraum.ballots()), 0);
+  assert.equal(await page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).isVisible(), false);
+
+  await mod.page.getByRole('button', { name: en ? 'End voting' : 'Abstimmung beenden' }).click();
+  await eventually(async () => {
+    const n = await mod.page.evaluate(() => window.__lernraum.ballots());
+    if (n !== 2) throw new Error(`${n} ballots`);
+  }, { message: 'both ballots to be published' });
+  await page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).click();
+  const results = page.getByRole('dialog', { name: en ? 'Results' : 'Ergebnisse' });
+  const items = await results.getByRole('listitem').allTextContents();
+  // A: 2 votes; B and C: 1 each, tied at rank 2.
+  assert.equal(items.length, 3, JSON.stringify(items));
+  assert.match(items[0], /^2\s*Maßnahme A$/);
+  assert.match(items.slice(1).join('|'), /1\s*Maßnahme B/);
+  assert.match(items.slice(1).join('|'), /1\s*Maßnahme C/);
+  const ranks = await results.getByRole('listitem').evaluateAll((lis) => lis.map((li) => li.value));
+  assert.deepEqual(ranks, [1, 2, 2], 'ties share a rank');
+  assert.equal(await results.getByRole('button', { name: en ? 'Clear votes' : 'Stimmen löschen' }).count(), 0);
+  await page.keyboard.press('Escape');
+
+  // The moderator clears the votes: totals go away everywhere.
+  await mod.page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).click();
+  await mod.page.getByRole('dialog', { name: en ? 'Results' : 'Ergebnisse' })
+    .getByRole('button', { name: en ? 'Clear votes' : 'Stimmen löschen' }).click();
+  await page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).waitFor({ state: 'hidden' });
+  await eventually(async () => {
+    const n = await page.evaluate(() => window.__lernraum.ballots());
+    if (n !== 0) throw new Error(`${n} ballots`);
+  }, { message: 'the ballots to be cleared' });
+  await other.close();
+});
