@@ -340,6 +340,23 @@ impl Block {
         }
     }
 
+    /// Splits this block at `offset`: `self` keeps the first `offset` clocks and the rest is
+    /// returned (`None` when `offset` is 0).
+    ///
+    /// Lernraum patch: [`Block::splice`] only returns the right half. An item is cut in
+    /// place through its pointer, but a skip or GC range kept its full length, so
+    /// `BlockSet::split_at` (used by `BlockSet::exclude` when a pending update is
+    /// retried) left two blocks covering the same clocks, and every later block of that
+    /// client moved to a later clock once the update was encoded.
+    pub(crate) fn split_off(&mut self, offset: u32) -> Option<Self> {
+        let right = self.splice(offset)?;
+        match self {
+            Block::Item(_) => {} // `splice` already cut the item
+            Block::Skip(x) | Block::GC(x) => x.len = offset,
+        }
+        Some(right)
+    }
+
     pub(crate) fn splice(&self, offset: u32) -> Option<Self> {
         match self {
             Block::Item(x) => {

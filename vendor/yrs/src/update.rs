@@ -121,7 +121,8 @@ impl BlockSet {
         let mut index = Self::find_index(blocks, clock);
         let block = &mut blocks[index];
         let block_clock = block.clock_start();
-        if let Some(right) = block.splice(clock - block_clock) {
+        // Lernraum patch: `split_off`, not `splice`, so a skip or GC block is cut too.
+        if let Some(right) = block.split_off(clock - block_clock) {
             index += 1;
             blocks.insert(index, right);
         }
