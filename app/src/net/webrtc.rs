@@ -53,6 +53,10 @@ pub use super::signaling::SignalingState as Signaling;
 
 /// A connection that has not opened by then is closed and redialled.
 const CONNECT_TIMEOUT_MS: f64 = 10_000.0;
+/// Peers met through a serverless invite have no signaling socket.
+pub(super) const INVITE_SOCKET: usize = usize::MAX;
+/// An invite's connection waits this long for the reply code.
+const INVITE_TIMEOUT_MS: f64 = 15.0 * 60_000.0;
 /// Sync frames over this size are sent as several smaller updates.
 const CHUNK: usize = 64 * 1024;
 /// What Chrome accepts in one data-channel message.
@@ -84,13 +88,13 @@ pub struct WebrtcStatus {
     pub peers: usize,
 }
 
-struct Peer {
+pub(super) struct Peer {
     /// Distinguishes this connection from earlier ones to the same peer: events of an
     /// old connection find no match and are ignored.
     generation: u32,
     /// The signaling socket this peer was met on (signals go back the same way).
     socket: usize,
-    pc: RtcPeerConnection,
+    pub(super) pc: RtcPeerConnection,
     /// We sent the offer.
     initiator: bool,
     /// Our glare token for this attempt.
@@ -141,7 +145,7 @@ fn with_mesh<R>(f: impl FnOnce(&mut Mesh) -> R) -> Option<R> {
     MESH.with(|m| m.try_borrow_mut().ok()?.as_mut().map(f))
 }
 
-fn with_peer<R>(id: &str, generation: u32, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
+pub(super) fn with_peer<R>(id: &str, generation: u32, f: impl FnOnce(&mut Peer) -> R) -> Option<R> {
     with_mesh(|m| {
         m.peers
             .get_mut(id)
@@ -413,6 +417,10 @@ async fn answer(from: &str, generation: u32, socket: usize, sdp: &str) -> Result
 }
 
 fn publish_signal(to: &str, socket: usize, token: f64, signal: Signal) {
+    if socket == INVITE_SOCKET {
+        // Invites carry their candidates inside the codes (no trickle).
+        return;
+    }
     if let Some(from) = peer_id() {
         signaling::publish(
             Some(socket),
@@ -449,7 +457,7 @@ fn on_answer(from: &str, sdp: String) {
     });
 }
 
-fn remote_description_set(from: &str, generation: u32) {
+pub(super) fn remote_description_set(from: &str, generation: u32) {
     let Some((pc, pending)) = with_peer(from, generation, |p| {
         p.remote_set = true;
         (p.pc.clone(), std::mem::take(&mut p.pending))
@@ -531,7 +539,7 @@ fn random_label() -> String {
 }
 
 /// Creates the connection to a peer (replacing none: the caller closed any old one).
-fn new_peer(remote: &str, socket: usize, initiator: bool) -> Option<u32> {
+pub(super) fn new_peer(remote: &str, socket: usize, initiator: bool) -> Option<u32> {
     let config = RtcConfiguration::new();
     // No STUN or TURN server: no third party learns who meets whom. Peers on one network
     // (a workshop) reach each other directly.
@@ -887,7 +895,15 @@ fn tick() {
         let stale: Vec<(String, u32)> = m
             .peers
             .iter()
-            .filter(|(_, p)| !p.opened && t - p.started > CONNECT_TIMEOUT_MS)
+            .filter(|(_, p)| {
+                // A serverless invite waits for a person to pass codes back and forth.
+                let limit = if p.socket == INVITE_SOCKET {
+                    INVITE_TIMEOUT_MS
+                } else {
+                    CONNECT_TIMEOUT_MS
+                };
+                !p.opened && t - p.started > limit
+            })
             .map(|(id, p)| (id.clone(), p.generation))
             .collect();
         let room = m.max_conns.saturating_sub(m.peers.len());
@@ -904,8 +920,9 @@ fn tick() {
         return;
     };
     for (id, g) in stale {
-        log::debug!("webrtc: no channel to {id} after 10 s; trying again");
-        close_peer(&id, Some(g), "timed out", true);
+        log::debug!("webrtc: no channel to {id} in time; trying again");
+        let invited = with_peer(&id, g, |p| p.socket == INVITE_SOCKET).unwrap_or(false);
+        close_peer(&id, Some(g), "timed out", !invited);
     }
     for (id, socket) in due {
         // Keep the attempt count: `new_peer` clears it, so carry it over.
@@ -930,4 +947,9 @@ fn tick() {
         announce_all();
     }
     status_changed();
+}
+
+/// Closes any connection to `remote` (a serverless invite replacing it).
+pub(super) fn close(remote: &str) {
+    close_peer(remote, None, "replaced", false);
 }

@@ -146,6 +146,7 @@ pub fn dialog(ui: Ui) -> H {
             text("span", &format!(". {}", t(lang, Msg::ServerCanRead))),
         ]));
     }
+    body.push(invite_section(lang));
     body.push(status);
     body.push(
         h("div")
@@ -153,6 +154,157 @@ pub fn dialog(ui: Ui) -> H {
             .child(text("button", t(lang, Msg::Close)).on("click", move |_| close())),
     );
     modal("share-heading", "share-dialog", body, close)
+}
+
+fn invite_message(lang: Lang, e: &crate::net::invite::InviteError) -> String {
+    use crate::net::invite::InviteError as E;
+    match e {
+        E::NotACode => t(lang, Msg::CodeInvalid).to_string(),
+        E::OtherBoard => t(lang, Msg::CodeOtherBoard).to_string(),
+        E::WrongStep => t(lang, Msg::CodeWrongStep).to_string(),
+        E::NothingPending => t(lang, Msg::CodeNothingPending).to_string(),
+        E::Browser(why) => why.clone(),
+    }
+}
+
+/// A code shown to pass on: read-only text, a copy button and a QR code.
+fn code_block(id: &str, label: &str, code: &str, lang: Lang) -> H {
+    let status = text("span", "").attr("role", "status");
+    let (st, c2) = (status.0.clone(), code.to_string());
+    let mut out = h("div").class("share-link").children([
+        text("label", label).attr("for", id),
+        h("textarea")
+            .attr("id", id)
+            .attr("readonly", "")
+            .attr("rows", "3")
+            .text(code),
+        h("div").class("row").children([
+            text("button", t(lang, Msg::CopyCode)).on("click", move |_| {
+                copy(c2.clone(), st.clone(), lang);
+            }),
+            status,
+        ]),
+    ]);
+    if let Some((size, d)) = qr_path(code) {
+        out = out.child(
+            svg("svg")
+                .class("qr")
+                .attr("viewBox", &format!("0 0 {size} {size}"))
+                .attr("width", "220")
+                .attr("height", "220")
+                .attr("role", "img")
+                .attr("aria-label", &format!("QR: {label}"))
+                .attr("shape-rendering", "crispEdges")
+                .children([
+                    svg("rect")
+                        .attr("width", "100%")
+                        .attr("height", "100%")
+                        .attr("fill", "#ffffff"),
+                    svg("path").attr("d", &d).attr("fill", "#000000"),
+                ]),
+        );
+    }
+    out
+}
+
+fn textarea_value(el: &web_sys::Element) -> String {
+    el.dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+/// "Connect without a server": create an invite code and take the reply, or answer an
+/// invite code with a reply code. Steps are spelled out for non-technical people.
+fn invite_section(lang: Lang) -> H {
+    let status = text("p", "").class("status").attr("role", "status");
+    let area = h("div").class("invite-steps");
+    let (st, ar) = (status.0.clone(), area.0.clone());
+    let create = move |_| {
+        let (st, ar) = (st.clone(), ar.clone());
+        st.set_text_content(Some(t(lang, Msg::Working)));
+        leptos::task::spawn_local(async move {
+            match crate::net::invite::create().await {
+                Ok(code) => {
+                    st.set_text_content(None);
+                    ar.set_inner_html("");
+                    let reply = h("textarea").attr("id", "invite-reply").attr("rows", "3");
+                    let (r, st2) = (reply.0.clone(), st.clone());
+                    let block = h("div").children([
+                        text("p", t(lang, Msg::InviteStep1)),
+                        code_block("invite-code", t(lang, Msg::InviteCode), &code, lang),
+                        text("p", t(lang, Msg::InviteStep2)),
+                        text("label", t(lang, Msg::ReplyCode)).attr("for", "invite-reply"),
+                        reply.on("keydown", |ev| ev.stop_propagation()),
+                        text("button", t(lang, Msg::Connect)).class("primary").on(
+                            "click",
+                            move |_| {
+                                let (code, st2) = (textarea_value(&r), st2.clone());
+                                leptos::task::spawn_local(async move {
+                                    match crate::net::invite::complete(&code).await {
+                                        Ok(()) => st2
+                                            .set_text_content(Some(t(lang, Msg::InviteConnected))),
+                                        Err(e) => {
+                                            st2.set_text_content(Some(&invite_message(lang, &e)))
+                                        }
+                                    }
+                                });
+                            },
+                        ),
+                    ]);
+                    let _ = ar.append_child(&block.0);
+                }
+                Err(e) => st.set_text_content(Some(&invite_message(lang, &e))),
+            }
+        });
+    };
+    let (st, ar) = (status.0.clone(), area.0.clone());
+    let have = move |_| {
+        ar.set_inner_html("");
+        let input = h("textarea").attr("id", "invite-in").attr("rows", "3");
+        let (i, st, ar2) = (input.0.clone(), st.clone(), ar.clone());
+        let block = h("div").children([
+            text("label", t(lang, Msg::InviteCode)).attr("for", "invite-in"),
+            input.on("keydown", |ev| ev.stop_propagation()),
+            text("button", t(lang, Msg::CreateReply))
+                .class("primary")
+                .on("click", move |_| {
+                    let (code, st, ar2) = (textarea_value(&i), st.clone(), ar2.clone());
+                    st.set_text_content(Some(t(lang, Msg::Working)));
+                    leptos::task::spawn_local(async move {
+                        match crate::net::invite::answer(&code).await {
+                            Ok(reply) => {
+                                st.set_text_content(None);
+                                let block = h("div").children([
+                                    text("p", t(lang, Msg::ReplyStep)),
+                                    code_block(
+                                        "invite-reply-out",
+                                        t(lang, Msg::ReplyCode),
+                                        &reply,
+                                        lang,
+                                    ),
+                                ]);
+                                let _ = ar2.append_child(&block.0);
+                            }
+                            Err(e) => st.set_text_content(Some(&invite_message(lang, &e))),
+                        }
+                    });
+                }),
+        ]);
+        let _ = ar.append_child(&block.0);
+    };
+    h("section")
+        .class("invite")
+        .attr("aria-labelledby", "invite-heading")
+        .children([
+            text("h3", t(lang, Msg::InviteTitle)).attr("id", "invite-heading"),
+            text("p", t(lang, Msg::InviteHint)).class("hint"),
+            h("div").class("row").children([
+                text("button", t(lang, Msg::CreateInvite)).on("click", create),
+                text("button", t(lang, Msg::HaveInvite)).on("click", have),
+            ]),
+            area,
+            status,
+        ])
 }
 
 /// A modal dialog: backdrop (a click closes), `role=dialog` labelled by its heading,

@@ -230,8 +230,11 @@ pub fn VotingBar(ui: Ui) -> impl IntoView {
             {move || ui.votes_left.get().map(|n| crate::i18n::votes_left(lang, n))}
         </span>
         <button class="voting-button" hidden=move || !ui.moderator.get() || ui.voting.get().is_some_and(|v| v.1)
-            on:click=move |_| ui.show_voting.set(true)>{t(lang, Msg::StartVoting)}</button>
-        <button class="voting-button" hidden=move || !ui.moderator.get() || !ui.voting.get().is_some_and(|v| v.1)
+            aria-label=t(lang, Msg::StartVoting) title=t(lang, Msg::StartVoting)
+            on:click=move |_| ui.show_voting.set(true)>
+            {crate::ui::toolbar::svg_icon("M7 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM17 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM12 19a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM4 4h16v16H4z")}
+        </button>
+        <button class="voting-button end" hidden=move || !ui.moderator.get() || !ui.voting.get().is_some_and(|v| v.1)
             on:click=end>{t(lang, Msg::EndVoting)}</button>
         <button class="results-button" hidden=move || !ui.voting.get().is_some_and(|v| v.2)
             on:click=move |_| ui.show_results.set(true)>{t(lang, Msg::Results)}</button>
