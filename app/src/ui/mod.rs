@@ -90,7 +90,6 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                 <span class="server-note" role="status" hidden=move || !ui.server_note.get()>
                     {t(lang, Msg::ServerCanRead)}
                 </span>
-                {dom::mounted(move || name_prompt.get() && !ui.show_people.get(), move || people::prompt(ui, name_prompt), None)}
                 <toolbar::Actions ui=ui/>
             </header>
             <toolbar::Toolbar ui=ui/>
@@ -100,6 +99,7 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                 <gallery::Gallery ui=ui/>
                 <panels::ZoomControls ui=ui/>
             </main>
+            {dom::mounted(move || name_prompt.get() && !ui.show_people.get(), move || people::prompt(ui, name_prompt), None)}
             <outline::Outline ui=ui/>
             <home::Home ui=ui/>
             <panels::Notice ui=ui/>

@@ -201,7 +201,6 @@ pub fn prompt(ui: Ui, open: RwSignal<bool>) -> H {
         .class("name-prompt")
         .attr("role", "group")
         .attr("aria-label", t(lang, Msg::YourName))
-        .attr("title", t(lang, Msg::NameHint))
         .children([
             label,
             field,
@@ -214,5 +213,6 @@ pub fn prompt(ui: Ui, open: RwSignal<bool>) -> H {
                     open.set(false);
                 }),
             text("button", t(lang, Msg::Later)).on("click", move |_| open.set(false)),
+            text("p", t(lang, Msg::NameHint)).class("hint"),
         ])
 }
