@@ -106,6 +106,7 @@ pub fn start() {
     state::set_after_change(|| {
         crate::net::flush_outgoing();
         schedule_save();
+        with_editor(|ed| crate::drafts::save(ed));
     });
 
     leptos::mount::mount_to_body(move || view! { <App route=Route::Board(Box::new(ui))/> });
@@ -223,6 +224,7 @@ async fn load(link: RoomLink, ui: Ui) {
     }
     with_editor(|ed| {
         ed.flush();
+        crate::drafts::load(ed);
     });
     ui.ready.set(true);
     state::after_input();

@@ -91,6 +91,9 @@ pub enum Msg {
     Duplicate,
     SelectAll,
     BackToBoard,
+    PrivateMode,
+    Reveal,
+    PrivateBadge,
     InviteTitle,
     InviteHint,
     CreateInvite,
@@ -203,6 +206,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
     use Msg::*;
     let (de, en) = match msg {
         Tools => ("Werkzeuge", "Tools"),
+        PrivateMode => ("Privatmodus", "Private mode"),
+        Reveal => ("Aufdecken", "Reveal"),
+        PrivateBadge => ("Privatmodus: Nur Sie sehen Ihre Notizen", "Private mode: only you see your notes"),
         InviteTitle => ("Ohne Server verbinden", "Connect without a server"),
         InviteHint => ("Wenn keine Verbindung zustande kommt (kein Server im Netz), verbinden zwei Personen ihre Browser mit zwei Codes.", "If nobody connects (no server on this network), two people can link their browsers by exchanging two codes."),
         CreateInvite => ("Einladungscode erstellen", "Create invite code"),

@@ -8,6 +8,7 @@
 mod boot;
 mod camera;
 mod clipboard;
+mod drafts;
 mod editor;
 mod export;
 mod facilitation;

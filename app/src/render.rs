@@ -139,6 +139,19 @@ impl Renderer {
                 ctx.stroke_rect(hx - hs / 2.0, hy - hs / 2.0, hs, hs);
             }
         }
+        // Drafts (private mode): a dashed edge says "only you see this".
+        if !editor.draft_ids.is_empty() {
+            ctx.set_stroke_style_str("#5f3dc4");
+            ctx.set_line_width(2.0 / cam.z);
+            let dash = js_sys::Array::of2(&(8.0 / cam.z).into(), &(5.0 / cam.z).into());
+            let _ = ctx.set_line_dash(&dash);
+            for id in &editor.draft_ids {
+                if let Some(e) = editor.scene.get(id) {
+                    ctx.stroke_rect(e.x - 1.0, e.y - 1.0, e.w + 2.0, e.h + 2.0);
+                }
+            }
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+        }
         // Votes: this person's dots during a round, totals after it.
         if !editor.vote_marks.is_empty() {
             draw_votes(ctx, editor, cam.z);

@@ -164,6 +164,10 @@ pub struct Ui {
     pub timer: RwSignal<crdt::timer::Timer>,
     /// This browser holds the board's moderator secret.
     pub moderator: RwSignal<bool>,
+    /// Private mode is on for this person (new notes are drafts).
+    pub private_mode: RwSignal<bool>,
+    /// The moderator's private mode is on (for the moderator's Reveal button).
+    pub private_on: RwSignal<bool>,
     /// Votes left in the open round.
     pub votes_left: RwSignal<Option<u32>>,
     /// The round in force: (id, open, results shown).
@@ -224,6 +228,8 @@ impl Ui {
             show_timer: RwSignal::new(false),
             board_locked: RwSignal::new(false),
             votes_left: RwSignal::new(None),
+            private_mode: RwSignal::new(false),
+            private_on: RwSignal::new(false),
             voting: RwSignal::new(None),
             show_voting: RwSignal::new(false),
             show_results: RwSignal::new(false),
@@ -346,6 +352,9 @@ pub fn refresh() {
         }
         let moderator = crate::facilitation::is_moderator(&ed.board);
         ed.scene.locks.moderator = moderator;
+        if content_changed && crate::drafts::apply(ed, moderator) {
+            ed.view_version += 1;
+        }
         let outline_now = content_changed && ed.scene.len() <= OUTLINE_SYNC_LIMIT;
         let outline = outline_now.then(|| outline_items(ed, lang));
         let editing = ed.editing.as_ref().and_then(|id| {
@@ -420,7 +429,16 @@ pub fn refresh() {
         return;
     };
     let zoom = camera.z;
-    crate::net::presence::set_selection(&selection);
+    // Drafts stay private: not even their ids go into presence.
+    let shared: Vec<String> = with_editor(|ed| {
+        selection
+            .iter()
+            .filter(|id| !ed.draft_ids.contains(*id))
+            .cloned()
+            .collect()
+    })
+    .unwrap_or_default();
+    crate::net::presence::set_selection(&shared);
     if let Some((cx, cy)) = with_editor(|ed| {
         crate::camera::centre_of(ed.camera, ed.viewport.0.max(1.0), ed.viewport.1.max(1.0))
     }) {
@@ -430,6 +448,13 @@ pub fn refresh() {
     set_if_changed(ui.moderator, moderator);
     set_if_changed(ui.timer, crate::facilitation::timer());
     set_if_changed(ui.votes_left, crate::voting::votes_left());
+    set_if_changed(
+        ui.private_on,
+        matches!(crate::drafts::setting(), Some((true, _))),
+    );
+    if let Some(p) = with_editor(|ed| ed.private_mode) {
+        set_if_changed(ui.private_mode, p);
+    }
     set_if_changed(
         ui.voting,
         crate::voting::round().map(|r| (r.id, r.is_open(), r.shows_results())),

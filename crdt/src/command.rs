@@ -125,3 +125,139 @@ pub enum Command {
         locked: bool,
     },
 }
+
+impl Command {
+    /// Splits a command between two boards: the shared board and a person's private
+    /// drafts (silent brainstorming). `is_draft(id)` says which board an element lives
+    /// on; new elements go to the drafts when `create_drafts`. Returns (shared, drafts);
+    /// either is `None` when nothing is left for it.
+    pub fn split(
+        &self,
+        is_draft: impl Fn(&str) -> bool,
+        create_drafts: bool,
+    ) -> (Option<Command>, Option<Command>) {
+        fn part<T: Clone>(items: &[T], draft: impl Fn(&T) -> bool) -> (Vec<T>, Vec<T>) {
+            items.iter().cloned().partition(|i| !draft(i))
+        }
+        fn some<T>(v: Vec<T>, f: impl FnOnce(Vec<T>) -> Command) -> Option<Command> {
+            (!v.is_empty()).then(|| f(v))
+        }
+        let one = |id: &str| {
+            if is_draft(id) {
+                (None, Some(self.clone()))
+            } else {
+                (Some(self.clone()), None)
+            }
+        };
+        match self {
+            Command::Create(items) => {
+                if create_drafts {
+                    (None, some(items.clone(), Command::Create))
+                } else {
+                    (some(items.clone(), Command::Create), None)
+                }
+            }
+            Command::SetText { id, .. }
+            | Command::Resize { id, .. }
+            | Command::SetPoints { id, .. }
+            | Command::Bind { id, .. } => one(id),
+            Command::Move { moves } => {
+                let (s, d) = part(moves, |m| is_draft(&m.0));
+                (
+                    some(s, |moves| Command::Move { moves }),
+                    some(d, |moves| Command::Move { moves }),
+                )
+            }
+            Command::Recolor { ids, color } => {
+                let (s, d) = part(ids, |id| is_draft(id));
+                let c = color.clone();
+                (
+                    some(s, |ids| Command::Recolor { ids, color: c }),
+                    some(d, |ids| Command::Recolor {
+                        ids,
+                        color: color.clone(),
+                    }),
+                )
+            }
+            Command::Delete { ids } => {
+                let (s, d) = part(ids, |id| is_draft(id));
+                (
+                    some(s, |ids| Command::Delete { ids }),
+                    some(d, |ids| Command::Delete { ids }),
+                )
+            }
+            Command::Reorder { ids, layer } => {
+                let (s, d) = part(ids, |id| is_draft(id));
+                (
+                    some(s, |ids| Command::Reorder { ids, layer: *layer }),
+                    some(d, |ids| Command::Reorder { ids, layer: *layer }),
+                )
+            }
+            Command::SetParent { ids, parent } => {
+                let (s, d) = part(ids, |id| is_draft(id));
+                (
+                    some(s, |ids| Command::SetParent {
+                        ids,
+                        parent: parent.clone(),
+                    }),
+                    some(d, |ids| Command::SetParent {
+                        ids,
+                        parent: parent.clone(),
+                    }),
+                )
+            }
+            Command::SetLocked { ids, locked } => {
+                let (s, d) = part(ids, |id| is_draft(id));
+                (
+                    some(s, |ids| Command::SetLocked {
+                        ids,
+                        locked: *locked,
+                    }),
+                    some(d, |ids| Command::SetLocked {
+                        ids,
+                        locked: *locked,
+                    }),
+                )
+            }
+            Command::SetTitle { .. } => (Some(self.clone()), None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_between_shared_and_drafts() {
+        let draft = |id: &str| id.starts_with('d');
+        let mv = Command::Move {
+            moves: vec![("d1".into(), 1.0, 2.0), ("s1".into(), 3.0, 4.0)],
+        };
+        let (s, d) = mv.split(draft, false);
+        assert_eq!(
+            s,
+            Some(Command::Move {
+                moves: vec![("s1".into(), 3.0, 4.0)]
+            })
+        );
+        assert_eq!(
+            d,
+            Some(Command::Move {
+                moves: vec![("d1".into(), 1.0, 2.0)]
+            })
+        );
+        let t = Command::SetText {
+            id: "d2".into(),
+            text: "x".into(),
+        };
+        assert_eq!(t.split(draft, false), (None, Some(t.clone())));
+        let n = Command::Create(vec![NewElement::note_centred(0.0, 0.0, "yellow")]);
+        assert_eq!(n.split(draft, true), (None, Some(n.clone())));
+        assert_eq!(n.split(draft, false), (Some(n.clone()), None));
+        let del = Command::Delete {
+            ids: vec!["s".into()],
+        };
+        assert_eq!(del.split(draft, true), (Some(del.clone()), None));
+    }
+}

@@ -61,6 +61,13 @@ pub struct Editor {
     pub anonymous_cursors: bool,
     /// Dots of this person's ballot, or totals of a closed round, per element.
     pub vote_marks: HashMap<String, crate::voting::Mark>,
+    /// This person's private drafts (silent brainstorming): a board of its own, kept
+    /// on this device and never sent, shown in the same scene.
+    pub drafts: Board,
+    /// Ids of the elements that live in `drafts`.
+    pub draft_ids: std::collections::HashSet<String>,
+    /// Private mode applies to this person now: new elements become drafts.
+    pub private_mode: bool,
 }
 
 impl SceneQuery for Scene {
@@ -125,12 +132,33 @@ impl Editor {
             following: None,
             anonymous_cursors: false,
             vote_marks: HashMap::new(),
+            drafts: Board::new(fastrand::u32(..)),
+            draft_ids: std::collections::HashSet::new(),
+            private_mode: false,
         }
     }
 
     /// Folds pending document changes into the scene. Call after every input and
     /// before drawing (remote and loaded updates arrive here too).
     pub fn flush(&mut self) -> BoardChange {
+        let drafts = self.drafts.take_changes();
+        if !drafts.is_empty() {
+            self.draft_ids.extend(drafts.added.iter().cloned());
+            for id in &drafts.removed {
+                self.draft_ids.remove(id);
+            }
+            self.scene.update(&self.drafts, &drafts);
+            self.selection.retain(|id| !drafts.removed.contains(id));
+            if self
+                .editing
+                .as_ref()
+                .is_some_and(|id| drafts.removed.contains(id))
+            {
+                self.editing = None;
+            }
+            self.content_version += 1;
+            self.view_version += 1;
+        }
         let change = self.board.take_changes();
         if !change.is_empty() {
             self.scene.update(&self.board, &change);
@@ -153,8 +181,19 @@ impl Editor {
             log::debug!("board locked: command dropped");
             return;
         }
-        if let Err(e) = self.board.apply(&cmd, LOCAL) {
-            log::warn!("command not applied: {e}");
+        let (shared, drafts) = {
+            let ids = &self.draft_ids;
+            cmd.split(|id| ids.contains(id), self.private_mode)
+        };
+        if let Some(c) = drafts {
+            if let Err(e) = self.drafts.apply(&c, LOCAL) {
+                log::warn!("draft command not applied: {e}");
+            }
+        }
+        if let Some(c) = shared {
+            if let Err(e) = self.board.apply(&c, LOCAL) {
+                log::warn!("command not applied: {e}");
+            }
         }
         self.flush();
         // Arrows follow what they are bound to, in the same undo step.
@@ -172,8 +211,14 @@ impl Editor {
             match fx {
                 ToolEffect::Select(ids) => self.set_selection(ids),
                 ToolEffect::Apply(cmd) => self.apply(cmd),
-                ToolEffect::BeginGesture => self.board.begin_gesture(),
-                ToolEffect::EndGesture => self.board.end_gesture(),
+                ToolEffect::BeginGesture => {
+                    self.board.begin_gesture();
+                    self.drafts.begin_gesture();
+                }
+                ToolEffect::EndGesture => {
+                    self.board.end_gesture();
+                    self.drafts.end_gesture();
+                }
                 ToolEffect::EditText(id) => self.start_editing(&id),
             }
         }
@@ -412,5 +457,63 @@ impl Editor {
                 self.view_version += 1;
             }
         }
+    }
+}
+
+impl Editor {
+    /// Loads drafts kept on this device (a board update), e.g. after a reload.
+    pub fn load_drafts(&mut self, update: &[u8]) {
+        if let Err(e) = self.drafts.apply_update(update, crdt::LOAD) {
+            log::warn!("drafts unreadable, kept aside: {e}");
+        }
+        self.flush();
+    }
+
+    /// Publishes every draft into the shared board in one transaction (one undo step)
+    /// and empties the drafts ("Reveal"). Returns how many were published.
+    pub fn reveal_drafts(&mut self) -> usize {
+        let items: Vec<NewElement> = self
+            .drafts
+            .elements()
+            .into_iter()
+            .map(|e| NewElement {
+                id: e.id.clone(),
+                kind: e.kind.clone(),
+                x: e.x,
+                y: e.y,
+                w: e.w,
+                h: e.h,
+                color: e.color.clone(),
+                text: e.text.clone(),
+                parent: e.parent.clone(),
+                z: None,
+                pts: e.pts.clone(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+            })
+            .collect();
+        let n = items.len();
+        if n == 0 {
+            return 0;
+        }
+        self.commit_text();
+        let ids: Vec<String> = items.iter().map(|e| e.id.clone()).collect();
+        // Out of the drafts first (the ids move to the shared board).
+        let _ = self
+            .drafts
+            .apply(&Command::Delete { ids: ids.clone() }, crdt::LOAD);
+        self.flush();
+        let was = self.private_mode;
+        self.private_mode = false;
+        self.board.end_gesture();
+        if let Err(e) = self.board.apply(&Command::Create(items), LOCAL) {
+            log::warn!("revealing drafts failed: {e}");
+        }
+        self.private_mode = was;
+        // A fresh drafts board: nothing of the old one lingers.
+        self.drafts = Board::new(fastrand::u32(..));
+        self.draft_ids.clear();
+        self.flush();
+        n
     }
 }

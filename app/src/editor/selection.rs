@@ -189,6 +189,13 @@ impl Editor {
 
     pub fn undo(&mut self) {
         self.commit_text();
+        // In private mode, this person's steps are on their drafts first.
+        if self.private_mode && self.drafts.can_undo() {
+            self.drafts.undo();
+            self.flush();
+            self.view_version += 1;
+            return;
+        }
         self.board.undo();
         self.flush();
         self.view_version += 1;
@@ -196,6 +203,12 @@ impl Editor {
 
     pub fn redo(&mut self) {
         self.commit_text();
+        if self.private_mode && self.drafts.can_redo() {
+            self.drafts.redo();
+            self.flush();
+            self.view_version += 1;
+            return;
+        }
         self.board.redo();
         self.flush();
         self.view_version += 1;

@@ -80,6 +80,27 @@ fn BoardPage(ui: Ui) -> impl IntoView {
                         {toolbar::svg_icon("M7 11V7a5 5 0 0 1 10 0v4M5 11h14v10H5z")}
                     </button>
                 })}
+                {move || ui.moderator.get().then(|| view! {
+                    <button class="private-button" aria-pressed=move || if ui.private_on.get() { "true" } else { "false" }
+                        aria-label=t(lang, Msg::PrivateMode) title=t(lang, Msg::PrivateMode)
+                        on:click=move |_| {
+                            let on = !ui.private_on.get_untracked();
+                            with_editor(|ed| crate::drafts::set(ed, on));
+                            after_input();
+                        }>
+                        {toolbar::svg_icon("M3 12s3.5-6 9-6 9 6 9 6-3.5 6-9 6-9-6-9-6zM4 4l16 16")}
+                    </button>
+                    <button class="reveal-button" hidden=move || !ui.private_on.get()
+                        on:click=move |_| { with_editor(|ed| crate::drafts::set(ed, false)); after_input(); }>
+                        {t(lang, Msg::Reveal)}
+                    </button>
+                })}
+                <span class="badge private-badge" role="status" hidden=move || !ui.private_mode.get()>
+                    {t(lang, Msg::PrivateBadge)}
+                </span>
+                <span class="badge private-badge" hidden=move || !(ui.private_on.get() && ui.moderator.get())>
+                    {t(lang, Msg::PrivateMode)}
+                </span>
                 <voting::VotingBar ui=ui/>
                 <span class="badge locked-badge" role="status" hidden=move || !ui.board_locked.get() || ui.moderator.get()>
                     {t(lang, Msg::BoardLockedBadge)}
