@@ -5,6 +5,9 @@
 //! - the editor on a mixed board of 10,000 elements: pan, marquee, hit test
 //!   (`tests/bench/editor.mjs`);
 //! - export: PNG, SVG, board file save and open (`tests/bench/export.mjs`);
+//! - collaboration over loopback WebRTC next to JavaScript y-webrtc + Yjs peers: a new
+//!   peer receiving a 10,000-element board, edit → visible at a remote peer, 8 peers at
+//!   10 edits/s each (`tests/bench/collab.mjs`, through the debug signaling relay);
 //! - memory after load, JS heap and wasm memory (`tests/bench/memory.mjs`);
 //! - the peer-bench harness (TESTING.md, "Bench page contract"): Lernraum next to tldraw
 //!   and Excalidraw in headless Chromium, load, pan and zoom frames, heap, bytes.
@@ -12,6 +15,7 @@
 //! Timings never become assertions: they are written down, not judged.
 
 use crate::exec::{self, cargo, command, root, say, Result};
+use crate::test_tiers::{signal_bin, SIGNAL_BIN};
 use crate::{size, system, toolchain};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -62,6 +66,7 @@ pub fn run(options: &Options) -> Result {
         .env("LERNRAUM_DIST", &dist);
     system::with_chromium(&mut export);
     sections.push(script_section("Export", &mut export, &mut failures));
+    sections.push(collab(&dist, &mut failures));
 
     let harness = options
         .peer_bench
@@ -119,6 +124,22 @@ fn native(failures: &mut Vec<String>) -> String {
     let mut cmd = command("node");
     cmd.arg("tests/bench/native.mjs")
         .env("LERNRAUM_NATIVE_BENCH", bin);
+    script_section(title, &mut cmd, failures)
+}
+
+/// Collaboration over loopback WebRTC, Lernraum next to JavaScript y-webrtc + Yjs peers,
+/// through the signaling relay (built here, as for the WebRTC e2e specs).
+fn collab(dist: &Path, failures: &mut Vec<String>) -> String {
+    let title = "Collaboration";
+    if let Err(err) = exec::run(cargo().args(["build", "-p", "signal", "--bin", SIGNAL_BIN])) {
+        failures.push(err.clone());
+        return format!("## {title}\n\n**Failed:** building {SIGNAL_BIN}: {err}.\n");
+    }
+    let mut cmd = command("node");
+    cmd.arg("tests/bench/collab.mjs")
+        .env("LERNRAUM_DIST", dist)
+        .env("LERNRAUM_SIGNAL_BIN", signal_bin());
+    system::with_chromium(&mut cmd);
     script_section(title, &mut cmd, failures)
 }
 
