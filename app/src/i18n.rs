@@ -424,6 +424,14 @@ pub fn kind_name(lang: Lang, kind: &crdt::Kind) -> &'static str {
     t(lang, msg)
 }
 
+/// "3 of 8 have voted" (a count only).
+pub fn voted_count(lang: Lang, n: usize, all: usize) -> String {
+    match lang {
+        Lang::De => format!("{n} von {all} haben abgestimmt"),
+        Lang::En => format!("{n} of {all} have voted"),
+    }
+}
+
 /// "Votes left: N" (UI.md).
 pub fn votes_left(lang: Lang, n: u32) -> String {
     match lang {

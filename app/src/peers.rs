@@ -30,6 +30,8 @@ pub struct Peer {
     /// The sender's clock (ms since the epoch) when it sent this state; moderators
     /// send it, so participants can correct their clock for the shared timer.
     pub clock: Option<f64>,
+    /// Has placed at least one dot in the open voting round (a flag, never the ballot).
+    pub voted: bool,
 }
 
 fn finite(v: &Value) -> Option<f64> {
@@ -91,7 +93,9 @@ pub fn parse(client: u32, json: &str) -> Option<Peer> {
         .get("clock")
         .and_then(Value::as_f64)
         .filter(|c| c.is_finite() && *c > 0.0 && *c < 1e14);
+    let voted = obj.get("voted").and_then(Value::as_bool).unwrap_or(false);
     Some(Peer {
+        voted,
         client,
         name,
         color,
@@ -103,25 +107,36 @@ pub fn parse(client: u32, json: &str) -> Option<Peer> {
     })
 }
 
+/// What we tell the others about ourselves (ROOMS.md "Presence").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Own<'a> {
+    pub name: &'a str,
+    pub color: &'a str,
+    pub cursor: Option<(f64, f64)>,
+    pub selection: &'a [String],
+    /// View centre and zoom.
+    pub viewport: (f64, f64, f64),
+    pub moderator: bool,
+    /// Moderators send their clock (`Date.now()`), for the shared timer.
+    pub clock: Option<f64>,
+    /// Has voted in the open round (a flag only).
+    pub voted: bool,
+}
+
 /// Our own awareness state as JSON.
-pub fn state_json(
-    name: &str,
-    color: &str,
-    cursor: Option<(f64, f64)>,
-    selection: &[String],
-    viewport: (f64, f64, f64),
-    moderator: bool,
-    clock: Option<f64>,
-) -> String {
+pub fn state_json(own: &Own<'_>) -> String {
     let mut state = serde_json::json!({
-        "user": { "name": name, "color": color },
-        "cursor": cursor.map(|(x, y)| serde_json::json!({ "x": x, "y": y })),
-        "selection": selection,
-        "viewport": { "x": viewport.0, "y": viewport.1, "zoom": viewport.2 },
-        "role": if moderator { "moderator" } else { "participant" },
+        "user": { "name": own.name, "color": own.color },
+        "cursor": own.cursor.map(|(x, y)| serde_json::json!({ "x": x, "y": y })),
+        "selection": own.selection,
+        "viewport": { "x": own.viewport.0, "y": own.viewport.1, "zoom": own.viewport.2 },
+        "role": if own.moderator { "moderator" } else { "participant" },
     });
-    if let Some(c) = clock {
+    if let Some(c) = own.clock {
         state["clock"] = serde_json::json!(c);
+    }
+    if own.voted {
+        state["voted"] = serde_json::json!(true);
     }
     state.to_string()
 }
@@ -132,15 +147,16 @@ mod tests {
 
     #[test]
     fn a_state_round_trips() {
-        let json = state_json(
-            "Erika",
-            "#1864ab",
-            Some((10.0, -5.5)),
-            &["a".into()],
-            (1.0, 2.0, 0.5),
-            true,
-            Some(1.7e12),
-        );
+        let json = state_json(&Own {
+            name: "Erika",
+            color: "#1864ab",
+            cursor: Some((10.0, -5.5)),
+            selection: &["a".into()],
+            viewport: (1.0, 2.0, 0.5),
+            moderator: true,
+            clock: Some(1.7e12),
+            voted: true,
+        });
         let p = parse(7, &json).unwrap();
         assert_eq!(p.name, "Erika");
         assert_eq!(p.color, "#1864ab");
@@ -149,6 +165,7 @@ mod tests {
         assert_eq!(p.viewport, Some((1.0, 2.0, 0.5)));
         assert!(p.moderator);
         assert_eq!(p.clock, Some(1.7e12));
+        assert!(p.voted);
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub fn connections() -> Connections {
 /// Someone else in the room, as the People panel lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
+    /// Has voted in the open round (a flag from awareness).
+    pub voted: bool,
     pub client: u32,
     pub name: String,
     pub color: String,
@@ -402,6 +404,7 @@ pub fn refresh() {
             ed.peers
                 .iter()
                 .map(|p| Person {
+                    voted: p.voted,
                     client: p.client,
                     name: p.name.clone(),
                     color: p.color.clone(),
@@ -448,6 +451,7 @@ pub fn refresh() {
     set_if_changed(ui.moderator, moderator);
     set_if_changed(ui.timer, crate::facilitation::timer());
     set_if_changed(ui.votes_left, crate::voting::votes_left());
+    crate::net::presence::set_voted(crate::voting::has_voted());
     set_if_changed(
         ui.private_on,
         matches!(crate::drafts::setting(), Some((true, _))),

@@ -176,3 +176,91 @@ pub fn results(ed: &Editor) -> Vec<(String, String, u32, u32)> {
         None => Vec::new(),
     })
 }
+
+/// This person has placed at least one dot in the open round.
+pub fn has_voted() -> bool {
+    round()
+        .filter(Round::is_open)
+        .is_some_and(|r| !ballot(&r).is_empty())
+}
+
+/// The closed rounds kept by the moderator (`control` entry `rounds`), oldest first.
+pub fn history() -> Vec<Round> {
+    crate::facilitation::get(keys::ROUNDS)
+        .and_then(|v| v.as_array().cloned())
+        .map(|a| a.iter().filter_map(Round::from_value).collect())
+        .unwrap_or_default()
+}
+
+/// The moderator ends the open round: it is closed, and kept in the history.
+pub fn end_round(ed: &mut Editor) {
+    let Some(round) = round().filter(Round::is_open) else {
+        return;
+    };
+    let closed = round.closed();
+    let mut rounds: Vec<serde_json::Value> = history()
+        .into_iter()
+        .filter(|r| r.id != closed.id)
+        .map(|r| r.to_value())
+        .collect();
+    rounds.push(closed.to_value());
+    // Keep the last 50 rounds (a long workshop day has a handful).
+    let skip = rounds.len().saturating_sub(50);
+    let rounds: Vec<serde_json::Value> = rounds.into_iter().skip(skip).collect();
+    crate::facilitation::write(&mut ed.board, keys::VOTING, &closed.to_value());
+    crate::facilitation::write(
+        &mut ed.board,
+        keys::ROUNDS,
+        &serde_json::Value::Array(rounds),
+    );
+}
+
+/// The moderator clears the votes of the current round: its ballots go, and it leaves
+/// the history.
+pub fn clear_round(ed: &mut Editor) {
+    let Some(round) = round() else { return };
+    if crate::facilitation::write(&mut ed.board, keys::VOTING, &round.cleared().to_value()) {
+        ed.board.clear_ballots(round.id);
+        let rounds: Vec<serde_json::Value> = history()
+            .into_iter()
+            .filter(|r| r.id != round.id)
+            .map(|r| r.to_value())
+            .collect();
+        crate::facilitation::write(
+            &mut ed.board,
+            keys::ROUNDS,
+            &serde_json::Value::Array(rounds),
+        );
+    }
+}
+
+/// Totals of every kept round, for the minutes, oldest first.
+pub fn all_rounds(ed: &Editor, lang: crate::i18n::Lang) -> Vec<crate::export::minutes::VoteRound> {
+    let entries = ed.board.ballot_entries();
+    let elements = ed.scene.in_order();
+    let mut rounds = history();
+    if let Some(r) = round().filter(Round::shows_results) {
+        if !rounds.iter().any(|h| h.id == r.id) {
+            rounds.push(r);
+        }
+    }
+    rounds
+        .into_iter()
+        .filter(Round::shows_results)
+        .map(|round| {
+            let eligible: std::collections::HashSet<String> = elements
+                .iter()
+                .filter(|e| round.eligible(e, parent_of(ed)))
+                .map(|e| e.id.clone())
+                .collect();
+            let t = tally(&round, &entries, |id| eligible.contains(id));
+            crate::export::minutes::VoteRound {
+                label: match lang {
+                    crate::i18n::Lang::De => format!("Runde {}", round.id),
+                    crate::i18n::Lang::En => format!("Round {}", round.id),
+                },
+                totals: t.totals.into_iter().collect(),
+            }
+        })
+        .collect()
+}

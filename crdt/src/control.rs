@@ -42,6 +42,8 @@ pub mod keys {
     pub const BRING: &str = "bring";
     pub const CHATHAM: &str = "chatham";
     pub const PHASE: &str = "phase";
+    /// Closed voting rounds, kept: `[round value, …]` (each as `voting` holds it).
+    pub const ROUNDS: &str = "rounds";
 }
 
 /// A verified control entry.

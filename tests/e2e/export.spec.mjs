@@ -404,11 +404,22 @@ it('an empty board: "Nothing to export", no download; Selection and Frame are no
   await dlg.dialog.waitFor({ state: 'hidden' });
 });
 
-it('no names in exports: nothing exported carries the display name from ?name=', async ({ page, openBoard }) => {
-  const NAMES = ['Erika', 'Mustermann'];
+it('no names in exports: a board with two named participants exports no name', async ({ page, openBoard, newPage }) => {
+  const NAMES = ['Erika', 'Mustermann', 'Jolanda', 'Quast'];
   const board = await openBoard('/?lang=en&name=Erika%20Mustermann');
-  const keys = await page.evaluate(() => Object.keys(localStorage));
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'lernraum.name'));
   const { els } = await buildWorkshop(board);
+  // A second named participant in another tab, present (presence) while exporting.
+  const second = await newPage();
+  const u = new URL(page.url());
+  u.searchParams.set('name', 'Jolanda Quast');
+  await second.goto(u.toString());
+  await second.waitForFunction(() => window.__lernraum?.elements().length > 0, null, { timeout: 15000 });
+  await page.waitForFunction(
+    () => window.__lernraum.peers().some((p) => p.name === 'Jolanda Quast'),
+    null,
+    { timeout: 15000 },
+  );
   const dlg = await new ExportDialog(board).open();
   const outs = {
     png: await dlg.exportAs('PNG', { scope: 'Whole board', scale: 1, embed: true }),

@@ -61,6 +61,10 @@ it('a round from start to results, with the budget, hidden ballots, ties and cle
   await part.clickElement(c.id);
   assert.match(await left(page).textContent(), /0/);
   assert.deepEqual(await part.selection(), [], 'voting clicks do not select');
+  // The People panel counts who has voted (never who).
+  await mod.page.getByRole('button', { name: en ? 'People' : 'Personen', exact: true }).click();
+  await mod.page.getByText(en ? '1 of 2 have voted' : '1 von 2 haben abgestimmt').waitFor();
+  await mod.page.getByRole('button', { name: en ? 'People' : 'Personen', exact: true }).click();
   // The moderator votes A and B.
   await mod.clickElement(a.id);
   await mod.clickElement(b.id);

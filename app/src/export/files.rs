@@ -131,6 +131,11 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
         Scope::Board
     };
     let snap = snapshot(&scope).ok_or(ExportError::Browser("the board is busy".into()))?;
+    let rounds = if format.is_image() || format == Format::Board {
+        Vec::new()
+    } else {
+        with_editor(|ed| crate::voting::all_rounds(ed, lang)).unwrap_or_default()
+    };
     let refs: Vec<&Element> = snap.elements.iter().collect();
     let name = super::file_name(&snap.title, format.extension());
     let targets = snap.targets;
@@ -140,11 +145,11 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
         Format::Board => snap.file,
         Format::Markdown => {
             let all: Vec<&Element> = snap.all.iter().collect();
-            minutes::markdown(&snap.title, &all, &[], lang).into_bytes()
+            minutes::markdown(&snap.title, &all, &rounds, lang).into_bytes()
         }
         Format::Csv => {
             let all: Vec<&Element> = snap.all.iter().collect();
-            minutes::csv(&all, &[], lang).into_bytes()
+            minutes::csv(&all, &rounds, lang).into_bytes()
         }
         Format::Png => {
             let page = page(&refs, opts.scale, opts.padding).ok_or(ExportError::Nothing)?;

@@ -23,6 +23,7 @@ struct Local {
     selection: Vec<String>,
     viewport: (f64, f64, f64),
     moderator: bool,
+    voted: bool,
 }
 
 thread_local! {
@@ -149,6 +150,15 @@ pub fn set_selection(ids: &[String]) {
     });
 }
 
+/// Whether this person has placed a dot in the open round (for "n have voted").
+pub fn set_voted(voted: bool) {
+    update(|l| {
+        let changed = l.voted != voted;
+        l.voted = voted;
+        changed
+    });
+}
+
 pub fn set_viewport(x: f64, y: f64, zoom: f64) {
     update(|l| {
         let changed = l.viewport != (x, y, zoom);
@@ -173,16 +183,16 @@ fn schedule() {
 
 fn flush() {
     let local = LOCAL.with(|l| l.borrow().clone());
-    let json = peers::state_json(
-        &local.name,
-        &local.color,
-        local.cursor,
-        &local.selection,
-        local.viewport,
-        local.moderator,
-        // Moderators send their clock: the shared timer runs on it.
-        local.moderator.then(js_sys::Date::now),
-    );
+    let json = peers::state_json(&peers::Own {
+        name: &local.name,
+        color: &local.color,
+        cursor: local.cursor,
+        selection: &local.selection,
+        viewport: local.viewport,
+        moderator: local.moderator,
+        clock: local.moderator.then(js_sys::Date::now),
+        voted: local.voted,
+    });
     let frame = with_awareness(|aw| aw.set_local_state(Some(&json), js_sys::Date::now()).ok())
         .flatten()
         .and_then(|c| c.broadcast);

@@ -102,6 +102,22 @@ pub fn set_flag(el: &Element, name: &str, on: bool) {
     }
 }
 
+/// Places a top-right panel just below the top bar (which may wrap to two lines), so
+/// it never covers the buttons that open and close it.
+pub fn below_top_bar(panel: &H) -> H {
+    let bottom = document()
+        .query_selector(".topbar")
+        .ok()
+        .flatten()
+        .map(|t| t.get_bounding_client_rect().bottom())
+        .unwrap_or(50.0);
+    let style = panel.0.get_attribute("style").unwrap_or_default();
+    let _ = panel
+        .0
+        .set_attribute("style", &format!("{style}top:{}px;", bottom + 6.0));
+    panel.clone()
+}
+
 /// The value of the input an event came from.
 pub fn input_value(ev: &Event) -> String {
     ev.target()

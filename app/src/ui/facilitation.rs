@@ -192,7 +192,7 @@ pub fn timer_panel(ui: Ui) -> H {
             set_flag(el, "disabled", timer == Timer::Stopped);
         }
     });
-    h("section")
+    let panel = h("section")
         .class("timer-panel")
         .attr("role", "region")
         .attr("aria-label", t(lang, Msg::Timer))
@@ -209,5 +209,6 @@ pub fn timer_panel(ui: Ui) -> H {
             h("div")
                 .class("row")
                 .children([pause, resume, minus, plus, stop]),
-        ])
+        ]);
+    super::dom::below_top_bar(&panel)
 }

@@ -126,6 +126,20 @@ pub fn panel(ui: Ui) -> H {
         }
         super::dom::set_flag(&n, "hidden", l.child_element_count() > 1);
     });
+    // During a vote: how many have voted (a count only, never who).
+    let voted = text("p", "").class("voted").attr("role", "status");
+    let v = voted.0.clone();
+    Effect::new(move |_| {
+        let people = ui.people.get();
+        let open = ui.voting.get().is_some_and(|r| r.1);
+        let n = people.iter().filter(|p| p.voted).count() + usize::from(crate::voting::has_voted());
+        let all = people.len() + 1;
+        v.set_text_content(
+            open.then(|| crate::i18n::voted_count(lang, n, all))
+                .as_deref(),
+        );
+        super::dom::set_flag(&v, "hidden", !open);
+    });
     let (k, o) = (links.0.clone(), offline.0.clone());
     Effect::new(move |_| {
         let c = ui.connections.get();
@@ -169,7 +183,7 @@ pub fn panel(ui: Ui) -> H {
             }),
         ])
     });
-    h("section")
+    let panel = h("section")
         .attr("id", "people-panel")
         .class("people")
         .attr("role", "region")
@@ -184,11 +198,13 @@ pub fn panel(ui: Ui) -> H {
             ]),
             list,
             nobody,
+            voted,
             text("h3", t(lang, Msg::Connections)),
             links,
             offline,
         ])
-        .children(moderator_part)
+        .children(moderator_part);
+    super::dom::below_top_bar(&panel)
 }
 
 /// Asks for a display name once per browser, without blocking anything: a small

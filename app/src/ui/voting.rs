@@ -187,17 +187,7 @@ pub fn results_panel(ui: Ui) -> H {
     if ui.moderator.get_untracked() {
         actions.push(
             text("button", t(lang, Msg::ClearVotes)).on("click", move |_| {
-                with_editor(|ed| {
-                    if let Some(round) = crate::voting::round() {
-                        if crate::facilitation::write(
-                            &mut ed.board,
-                            keys::VOTING,
-                            &round.cleared().to_value(),
-                        ) {
-                            ed.board.clear_ballots(round.id);
-                        }
-                    }
-                });
+                with_editor(crate::voting::clear_round);
                 ui.show_results.set(false);
                 after_input();
             }),
@@ -218,11 +208,7 @@ pub fn results_panel(ui: Ui) -> H {
 pub fn VotingBar(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let end = move |_| {
-        with_editor(|ed| {
-            if let Some(round) = crate::voting::round() {
-                crate::facilitation::write(&mut ed.board, keys::VOTING, &round.closed().to_value());
-            }
-        });
+        with_editor(crate::voting::end_round);
         after_input();
     };
     view! {
