@@ -264,3 +264,46 @@ pub fn all_rounds(ed: &Editor, lang: crate::i18n::Lang) -> Vec<crate::export::mi
         })
         .collect()
 }
+
+/// One ranked row of results: (text, votes, rank).
+pub type ResultRow = (String, u32, u32);
+
+/// Results of the kept rounds before the current one, newest first: (label, rows).
+pub fn earlier_results(ed: &Editor, lang: crate::i18n::Lang) -> Vec<(String, Vec<ResultRow>)> {
+    let current = round().map(|r| r.id);
+    let entries = ed.board.ballot_entries();
+    let elements = ed.scene.in_order();
+    let mut rounds: Vec<Round> = history()
+        .into_iter()
+        .filter(|r| Some(r.id) != current && r.shows_results())
+        .collect();
+    rounds.reverse();
+    rounds
+        .into_iter()
+        .map(|round| {
+            let eligible: std::collections::HashSet<String> = elements
+                .iter()
+                .filter(|e| round.eligible(e, parent_of(ed)))
+                .map(|e| e.id.clone())
+                .collect();
+            let t = tally(&round, &entries, |id| eligible.contains(id));
+            let rows = t
+                .ranked()
+                .into_iter()
+                .map(|(id, votes, rank)| {
+                    let text = ed
+                        .scene
+                        .get(&id)
+                        .map(|e| e.text.clone())
+                        .unwrap_or_default();
+                    (text, votes, rank)
+                })
+                .collect();
+            let label = match lang {
+                crate::i18n::Lang::De => format!("Runde {}", round.id),
+                crate::i18n::Lang::En => format!("Round {}", round.id),
+            };
+            (label, rows)
+        })
+        .collect()
+}

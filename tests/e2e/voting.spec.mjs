@@ -102,3 +102,53 @@ it('a round from start to results, with the budget, hidden ballots, ties and cle
   }, { message: 'the ballots to be cleared' });
   await other.close();
 });
+
+it('130 candidate notes, two rounds kept: the Results panel and the minutes show both', async (session) => {
+  const { lang } = session;
+  const en = lang !== 'de';
+  const mod = session.board;
+  // 130 measures from a text file, one note each.
+  const lines = Array.from({ length: 130 }, (_, i) => `Maßnahme ${String(i + 1).padStart(3, '0')}`).join('\n');
+  const [chooser] = await Promise.all([
+    mod.page.waitForEvent('filechooser'),
+    mod.page.getByRole('button', { name: en ? 'Open file' : 'Datei öffnen', exact: true }).click(),
+  ]);
+  await chooser.setFiles({ name: 'massnahmen.txt', mimeType: 'text/plain', buffer: Buffer.from(lines) });
+  await mod.waitCount(130, '130 notes from the text file');
+  await mod.page.keyboard.press('Escape');
+  await mod.page.keyboard.press('Shift+1');
+  const els = (await mod.elements()).sort((a, b) => (a.text < b.text ? -1 : 1));
+  async function round(picks) {
+    await mod.page.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+    const dlg = mod.page.getByRole('dialog', { name: en ? 'Start voting' : 'Abstimmung starten' });
+    await dlg.getByLabel(en ? 'Votes per person' : 'Stimmen pro Person').fill('3');
+    await dlg.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+    for (const i of picks) await mod.clickElement(els[i].id);
+    await mod.page.getByRole('status').filter({ hasText: en ? 'Votes left: 0' : 'Verbleibende Stimmen: 0' }).waitFor();
+    await mod.page.getByRole('button', { name: en ? 'End voting' : 'Abstimmung beenden' }).click();
+    await mod.page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).waitFor();
+  }
+  await round([0, 64, 129]);
+  await round([1, 2, 3]);
+  await mod.page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).click();
+  const results = mod.page.getByRole('dialog', { name: en ? 'Results' : 'Ergebnisse' });
+  const current = await results.locator('ol.results').first().getByRole('listitem').allTextContents();
+  // All tied at one vote: the order among ties is by id, so compare as a set.
+  assert.deepEqual(current.map((t) => t.replace(/^\d+\s*/, '')).sort(), ['Maßnahme 002', 'Maßnahme 003', 'Maßnahme 004']);
+  const earlier = results.locator('details.earlier-round');
+  assert.equal(await earlier.count(), 1);
+  await earlier.locator('summary').click();
+  const first = await earlier.getByRole('listitem').allTextContents();
+  assert.deepEqual(first.map((t) => t.replace(/^\d+\s*/, '')).sort(), ['Maßnahme 001', 'Maßnahme 065', 'Maßnahme 130']);
+  await mod.page.keyboard.press('Escape');
+  // The minutes list both rounds.
+  await mod.action('export').click();
+  const dlg = mod.page.getByRole('dialog', { name: en ? 'Export' : 'Exportieren', exact: true });
+  await dlg.getByRole('radio', { name: 'Markdown', exact: true }).check();
+  const [dl] = await Promise.all([mod.page.waitForEvent('download'), dlg.getByRole('button', { name: en ? 'Download' : 'Herunterladen' }).click()]);
+  const fs = await import('node:fs');
+  const md = fs.readFileSync(await dl.path(), 'utf8');
+  assert.match(md, en ? /## Votes — Round 1/ : /## Stimmen — Runde 1/);
+  assert.match(md, en ? /## Votes — Round 2/ : /## Stimmen — Runde 2/);
+  assert.match(md, /\| 1 \| Maßnahme 130 \|/);
+}, { timeout: 120_000 });

@@ -170,6 +170,24 @@ pub fn results_panel(ui: Ui) -> H {
                 ])
             }))
     };
+    // Earlier rounds, kept by the moderator, each folded away under its name.
+    let earlier = with_editor(|ed| crate::voting::earlier_results(ed, lang)).unwrap_or_default();
+    let earlier: Vec<H> = earlier
+        .into_iter()
+        .map(|(label, rows)| {
+            h("details").class("earlier-round").children([
+                text("summary", &label),
+                h("ol")
+                    .class("results")
+                    .children(rows.into_iter().map(|(text_, votes, rank)| {
+                        h("li").attr("value", &rank.to_string()).children([
+                            text("span", &votes.to_string()).class("votes"),
+                            text("span", &text_).class("text"),
+                        ])
+                    })),
+            ])
+        })
+        .collect();
     let close = move || ui.show_results.set(false);
     let mut actions = vec![
         text("button", t(lang, Msg::CopyResults)).on("click", move |_| {
@@ -197,6 +215,7 @@ pub fn results_panel(ui: Ui) -> H {
     let body = vec![
         text("h2", t(lang, Msg::Results)).attr("id", "results-heading"),
         list,
+        h("div").children(earlier),
         status,
         h("div").class("dialog-actions").children(actions),
     ];
