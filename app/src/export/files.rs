@@ -79,18 +79,20 @@ pub enum ExportError {
 /// What an export needs, copied out of the editor so no borrow spans an `.await`.
 struct Snapshot {
     title: String,
+    /// The elements the export covers (the whole board for the minutes), paint order.
     elements: Vec<Element>,
-    all: Vec<Element>,
     targets: HashMap<String, (Rect, bool)>,
-    file: Vec<u8>,
+    /// The board file, when the export is or embeds one (it costs a document copy).
+    file: Option<Vec<u8>>,
+    /// Vote totals for the minutes.
+    rounds: Vec<minutes::VoteRound>,
 }
 
-fn snapshot(scope: &Scope) -> Option<Snapshot> {
+fn snapshot(scope: &Scope, with_file: bool, lang: Option<Lang>) -> Option<Snapshot> {
     with_editor(|ed| {
         ed.scene.ensure_order();
         let chosen = collect(&ed.scene, &ed.selection, scope);
         let elements: Vec<Element> = chosen.into_iter().cloned().collect();
-        let all: Vec<Element> = ed.scene.in_order().into_iter().cloned().collect();
         let mut targets = HashMap::new();
         for e in elements.iter().filter(|e| e.kind == Kind::Arrow) {
             for id in [&e.from, &e.to].into_iter().flatten() {
@@ -102,9 +104,11 @@ fn snapshot(scope: &Scope) -> Option<Snapshot> {
         Snapshot {
             title: ed.board.title(),
             elements,
-            all,
             targets,
-            file: crdt::file::encode(&ed.board),
+            file: with_file.then(|| crdt::file::encode(&ed.board)),
+            rounds: lang
+                .map(|lang| crate::voting::all_rounds(ed, lang))
+                .unwrap_or_default(),
         }
     })
 }
@@ -130,27 +134,20 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
     } else {
         Scope::Board
     };
-    let snap = snapshot(&scope).ok_or(ExportError::Browser("the board is busy".into()))?;
-    let rounds = if format.is_image() || format == Format::Board {
-        Vec::new()
-    } else {
-        with_editor(|ed| crate::voting::all_rounds(ed, lang)).unwrap_or_default()
-    };
+    let with_file = format == Format::Board || (format.is_image() && opts.embed);
+    let minutes = matches!(format, Format::Markdown | Format::Csv).then_some(lang);
+    let snap = snapshot(&scope, with_file, minutes)
+        .ok_or(ExportError::Browser("the board is busy".into()))?;
+    let file = snap.file.unwrap_or_default();
     let refs: Vec<&Element> = snap.elements.iter().collect();
     let name = super::file_name(&snap.title, format.extension());
     let targets = snap.targets;
     let target = move |id: &str| targets.get(id).copied();
     let mut reduced_to = None;
     let bytes = match format {
-        Format::Board => snap.file,
-        Format::Markdown => {
-            let all: Vec<&Element> = snap.all.iter().collect();
-            minutes::markdown(&snap.title, &all, &rounds, lang).into_bytes()
-        }
-        Format::Csv => {
-            let all: Vec<&Element> = snap.all.iter().collect();
-            minutes::csv(&all, &rounds, lang).into_bytes()
-        }
+        Format::Board => file,
+        Format::Markdown => minutes::markdown(&snap.title, &refs, &snap.rounds, lang).into_bytes(),
+        Format::Csv => minutes::csv(&refs, &snap.rounds, lang).into_bytes(),
         Format::Png => {
             let page = page(&refs, opts.scale, opts.padding).ok_or(ExportError::Nothing)?;
             if page.reduced {
@@ -160,7 +157,7 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
                 .map_err(ExportError::Browser)?;
             let pixels = image::png(&canvas).await.map_err(ExportError::Browser)?;
             if opts.embed {
-                let text = zlib::compress(b64(&snap.file).as_bytes())
+                let text = zlib::compress(b64(&file).as_bytes())
                     .await
                     .map_err(ExportError::Browser)?;
                 png::with_board(&pixels, &text).map_err(|e| ExportError::Browser(e.to_string()))?
@@ -193,7 +190,7 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
                     &mut measure2,
                 )
             };
-            let data = opts.embed.then(|| b64(&snap.file));
+            let data = opts.embed.then(|| b64(&file));
             let mut env = svg::Env {
                 label: &mut label,
                 measure: &mut measure,
@@ -210,11 +207,7 @@ pub async fn make(format: Format, opts: &ImageOptions, lang: Lang) -> Result<Out
         name,
         format,
         reduced_to,
-        elements: if format.is_image() {
-            refs.len()
-        } else {
-            snap.all.len()
-        },
+        elements: refs.len(),
     })
 }
 
