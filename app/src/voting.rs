@@ -46,7 +46,11 @@ fn ballot(round: &Round) -> Ballot {
         Ballot::from_json(&stored)
     });
     match current {
-        Some(b) if b.round == round.id => b,
+        Some(b) if b.round == round.id => {
+            // Read from storage once; every refresh asks (votes left, "has voted").
+            BALLOT.with(|c| *c.borrow_mut() = Some(b.clone()));
+            b
+        }
         _ => {
             let b = Ballot::new(round.id, crate::boot::random_bytes());
             BALLOT.with(|c| *c.borrow_mut() = Some(b.clone()));
@@ -58,6 +62,41 @@ fn ballot(round: &Round) -> Ballot {
 
 fn parent_of(ed: &Editor) -> impl Fn(&str) -> Option<String> + '_ {
     move |id: &str| ed.scene.get(id).and_then(|e| e.parent.clone())
+}
+
+/// The tally of `round` over the board's elements and the published `entries`.
+fn tally_on(ed: &Editor, round: &Round, entries: &[(String, String)]) -> Tally {
+    let eligible: std::collections::HashSet<&str> = ed
+        .scene
+        .in_order()
+        .into_iter()
+        .filter(|e| round.eligible(e, parent_of(ed)))
+        .map(|e| e.id.as_str())
+        .collect();
+    tally(round, entries, |id| eligible.contains(id))
+}
+
+fn round_label(lang: crate::i18n::Lang, id: u32) -> String {
+    match lang {
+        crate::i18n::Lang::De => format!("Runde {id}"),
+        crate::i18n::Lang::En => format!("Round {id}"),
+    }
+}
+
+/// A tally's ranking with each element's text.
+fn ranked_rows(ed: &Editor, tally: &Tally) -> Vec<ResultRow> {
+    tally
+        .ranked()
+        .into_iter()
+        .map(|(id, votes, rank)| {
+            let text = ed
+                .scene
+                .get(&id)
+                .map(|e| e.text.clone())
+                .unwrap_or_default();
+            (text, votes, rank)
+        })
+        .collect()
 }
 
 /// A click (or Shift+click / right-click: `remove`) on element `id` during an open
@@ -109,14 +148,7 @@ pub fn update(ed: &mut Editor) -> bool {
                 log::warn!("voting: could not publish the ballot: {e}");
             }
         }
-        let entries = ed.board.ballot_entries();
-        let elements = ed.scene.in_order();
-        let eligible: std::collections::HashSet<String> = elements
-            .iter()
-            .filter(|e| round.eligible(e, parent_of(ed)))
-            .map(|e| e.id.clone())
-            .collect();
-        let t = tally(&round, &entries, |id| eligible.contains(id));
+        let t = tally_on(ed, &round, &ed.board.ballot_entries());
         TALLY.with(|c| *c.borrow_mut() = Some((round.id, t)));
         true
     } else {
@@ -158,21 +190,10 @@ pub enum Mark {
     Total(u32),
 }
 
-/// The results of the closed round: (element id, text, votes, rank), ranked.
-pub fn results(ed: &Editor) -> Vec<(String, String, u32, u32)> {
+/// The results of the closed round, ranked.
+pub fn results(ed: &Editor) -> Vec<ResultRow> {
     TALLY.with(|t| match &*t.borrow() {
-        Some((_, tally)) => tally
-            .ranked()
-            .into_iter()
-            .map(|(id, votes, rank)| {
-                let text = ed
-                    .scene
-                    .get(&id)
-                    .map(|e| e.text.clone())
-                    .unwrap_or_default();
-                (id, text, votes, rank)
-            })
-            .collect(),
+        Some((_, tally)) => ranked_rows(ed, tally),
         None => Vec::new(),
     })
 }
@@ -237,7 +258,6 @@ pub fn clear_round(ed: &mut Editor) {
 /// Totals of every kept round, for the minutes, oldest first.
 pub fn all_rounds(ed: &Editor, lang: crate::i18n::Lang) -> Vec<crate::export::minutes::VoteRound> {
     let entries = ed.board.ballot_entries();
-    let elements = ed.scene.in_order();
     let mut rounds = history();
     if let Some(r) = round().filter(Round::shows_results) {
         if !rounds.iter().any(|h| h.id == r.id) {
@@ -247,20 +267,9 @@ pub fn all_rounds(ed: &Editor, lang: crate::i18n::Lang) -> Vec<crate::export::mi
     rounds
         .into_iter()
         .filter(Round::shows_results)
-        .map(|round| {
-            let eligible: std::collections::HashSet<String> = elements
-                .iter()
-                .filter(|e| round.eligible(e, parent_of(ed)))
-                .map(|e| e.id.clone())
-                .collect();
-            let t = tally(&round, &entries, |id| eligible.contains(id));
-            crate::export::minutes::VoteRound {
-                label: match lang {
-                    crate::i18n::Lang::De => format!("Runde {}", round.id),
-                    crate::i18n::Lang::En => format!("Round {}", round.id),
-                },
-                totals: t.totals.into_iter().collect(),
-            }
+        .map(|round| crate::export::minutes::VoteRound {
+            label: round_label(lang, round.id),
+            totals: tally_on(ed, &round, &entries).totals.into_iter().collect(),
         })
         .collect()
 }
@@ -272,38 +281,13 @@ pub type ResultRow = (String, u32, u32);
 pub fn earlier_results(ed: &Editor, lang: crate::i18n::Lang) -> Vec<(String, Vec<ResultRow>)> {
     let current = round().map(|r| r.id);
     let entries = ed.board.ballot_entries();
-    let elements = ed.scene.in_order();
-    let mut rounds: Vec<Round> = history()
+    history()
         .into_iter()
+        .rev()
         .filter(|r| Some(r.id) != current && r.shows_results())
-        .collect();
-    rounds.reverse();
-    rounds
-        .into_iter()
         .map(|round| {
-            let eligible: std::collections::HashSet<String> = elements
-                .iter()
-                .filter(|e| round.eligible(e, parent_of(ed)))
-                .map(|e| e.id.clone())
-                .collect();
-            let t = tally(&round, &entries, |id| eligible.contains(id));
-            let rows = t
-                .ranked()
-                .into_iter()
-                .map(|(id, votes, rank)| {
-                    let text = ed
-                        .scene
-                        .get(&id)
-                        .map(|e| e.text.clone())
-                        .unwrap_or_default();
-                    (text, votes, rank)
-                })
-                .collect();
-            let label = match lang {
-                crate::i18n::Lang::De => format!("Runde {}", round.id),
-                crate::i18n::Lang::En => format!("Round {}", round.id),
-            };
-            (label, rows)
+            let rows = ranked_rows(ed, &tally_on(ed, &round, &entries));
+            (round_label(lang, round.id), rows)
         })
         .collect()
 }

@@ -17,7 +17,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RtcIceGatheringState, RtcSdpType, RtcSessionDescriptionInit};
+use web_sys::{RtcIceGatheringState, RtcPeerConnection, RtcSdpType, RtcSessionDescriptionInit};
 
 use super::crypto;
 use super::webrtc::{self, INVITE_SOCKET};
@@ -97,7 +97,7 @@ pub enum InviteError {
     Browser(String),
 }
 
-async fn gathered_sdp(pc: &web_sys::RtcPeerConnection) -> Result<String, String> {
+async fn gathered_sdp(pc: &RtcPeerConnection) -> Result<String, String> {
     // Wait (briefly) until every local candidate is in the description.
     let mut waited = 0;
     while pc.ice_gathering_state() != RtcIceGatheringState::Complete && waited < GATHER_MS {
@@ -118,11 +118,8 @@ async fn gloo_sleep(ms: u32) {
     let _ = JsFuture::from(p).await;
 }
 
-async fn describe(
-    pc: &web_sys::RtcPeerConnection,
-    kind: RtcSdpType,
-    sdp: &str,
-) -> Result<(), String> {
+/// Sets the peer's remote description (`kind` from the other side's code).
+async fn describe(pc: &RtcPeerConnection, kind: RtcSdpType, sdp: &str) -> Result<(), String> {
     let desc = RtcSessionDescriptionInit::new(kind);
     desc.set_sdp(sdp);
     JsFuture::from(pc.set_remote_description(&desc))
@@ -131,24 +128,34 @@ async fn describe(
         .map_err(js)
 }
 
-fn sdp_of(v: &JsValue) -> Result<String, String> {
-    js_sys::Reflect::get(v, &"sdp".into())
+/// Makes our offer or answer, sets it, and returns it once every ICE candidate is in
+/// it (the codes carry the candidates: no trickle).
+async fn local_sdp(pc: &RtcPeerConnection, kind: RtcSdpType) -> Result<String, String> {
+    let made = match kind {
+        RtcSdpType::Offer => pc.create_offer(),
+        _ => pc.create_answer(),
+    };
+    let made = JsFuture::from(made).await.map_err(js)?;
+    let sdp = js_sys::Reflect::get(&made, &"sdp".into())
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| "no sdp".to_string())
-}
-
-async fn set_local(
-    pc: &web_sys::RtcPeerConnection,
-    kind: RtcSdpType,
-    sdp: &str,
-) -> Result<(), String> {
+        .ok_or("no sdp")?;
     let desc = RtcSessionDescriptionInit::new(kind);
-    desc.set_sdp(sdp);
+    desc.set_sdp(&sdp);
     JsFuture::from(pc.set_local_description(&desc))
         .await
-        .map(|_| ())
-        .map_err(js)
+        .map_err(js)?;
+    gathered_sdp(pc).await
+}
+
+/// A new connection of the mesh for `remote`, met by invite: its generation and
+/// `RtcPeerConnection`.
+fn connection(remote: &str, initiator: bool) -> Result<(u32, RtcPeerConnection), InviteError> {
+    let generation = webrtc::new_peer(remote, INVITE_SOCKET, initiator)
+        .ok_or(InviteError::Browser("cannot create a connection".into()))?;
+    let pc = webrtc::with_peer(remote, generation, |p| p.pc.clone())
+        .ok_or(InviteError::Browser("connection gone".into()))?;
+    Ok((generation, pc))
 }
 
 /// Step 1 (inviter): a new connection and its invite code.
@@ -159,18 +166,10 @@ pub async fn create() -> Result<String, InviteError> {
     if let Some((old, _)) = PENDING.with(|p| p.borrow_mut().take()) {
         webrtc::close(&old);
     }
-    let generation = webrtc::new_peer(&remote, INVITE_SOCKET, true)
-        .ok_or(InviteError::Browser("cannot create a connection".into()))?;
-    let pc = webrtc::with_peer(&remote, generation, |p| p.pc.clone())
-        .ok_or(InviteError::Browser("connection gone".into()))?;
-    let offer = JsFuture::from(pc.create_offer())
-        .await
-        .map_err(|e| InviteError::Browser(js(e)))?;
-    let sdp = sdp_of(&offer).map_err(InviteError::Browser)?;
-    set_local(&pc, RtcSdpType::Offer, &sdp)
+    let (generation, pc) = connection(&remote, true)?;
+    let sdp = local_sdp(&pc, RtcSdpType::Offer)
         .await
         .map_err(InviteError::Browser)?;
-    let sdp = gathered_sdp(&pc).await.map_err(InviteError::Browser)?;
     PENDING.with(|p| *p.borrow_mut() = Some((remote, generation)));
     seal(&json!({ "t": "offer", "from": our, "sdp": sdp }))
         .await
@@ -195,22 +194,14 @@ pub async fn answer(code: &str) -> Result<String, InviteError> {
         .ok_or(InviteError::NotACode)?;
     let our = webrtc::peer_id().ok_or(InviteError::Browser("WebRTC is not available".into()))?;
     webrtc::close(&from);
-    let generation = webrtc::new_peer(&from, INVITE_SOCKET, false)
-        .ok_or(InviteError::Browser("cannot create a connection".into()))?;
-    let pc = webrtc::with_peer(&from, generation, |p| p.pc.clone())
-        .ok_or(InviteError::Browser("connection gone".into()))?;
+    let (generation, pc) = connection(&from, false)?;
     describe(&pc, RtcSdpType::Offer, offer)
         .await
         .map_err(|_| InviteError::NotACode)?;
     webrtc::remote_description_set(&from, generation);
-    let answer = JsFuture::from(pc.create_answer())
-        .await
-        .map_err(|e| InviteError::Browser(js(e)))?;
-    let sdp = sdp_of(&answer).map_err(InviteError::Browser)?;
-    set_local(&pc, RtcSdpType::Answer, &sdp)
+    let sdp = local_sdp(&pc, RtcSdpType::Answer)
         .await
         .map_err(InviteError::Browser)?;
-    let sdp = gathered_sdp(&pc).await.map_err(InviteError::Browser)?;
     seal(&json!({ "t": "answer", "from": our, "sdp": sdp }))
         .await
         .map_err(InviteError::Browser)

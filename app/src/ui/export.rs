@@ -148,11 +148,9 @@ fn fieldset(legend: &str, items: Vec<H>) -> H {
     h("fieldset").child(text("legend", legend)).children(items)
 }
 
-/// The Export dialog, built when it opens.
-pub fn export_dialog(ui: Ui) -> H {
-    let lang = ui.lang;
-    let close = move || ui.show_export.set(false);
-    let frames: Vec<(String, String)> = with_editor(|ed| {
+/// The board's frames in paint order: (id, title).
+pub(super) fn board_frames() -> Vec<(String, String)> {
+    with_editor(|ed| {
         ed.scene.ensure_order();
         ed.scene
             .in_order()
@@ -161,7 +159,26 @@ pub fn export_dialog(ui: Ui) -> H {
             .map(|e| (e.id.clone(), e.text.clone()))
             .collect()
     })
-    .unwrap_or_default();
+    .unwrap_or_default()
+}
+
+/// A `<select>` of `frames` by title ("Frame" for an untitled one).
+pub(super) fn frame_select(lang: Lang, frames: &[(String, String)]) -> H {
+    h("select").children(frames.iter().map(|(id, title)| {
+        let title = if title.trim().is_empty() {
+            t(lang, Msg::Frame)
+        } else {
+            title.as_str()
+        };
+        text("option", title).attr("value", id)
+    }))
+}
+
+/// The Export dialog, built when it opens.
+pub fn export_dialog(ui: Ui) -> H {
+    let lang = ui.lang;
+    let close = move || ui.show_export.set(false);
+    let frames = board_frames();
     let has_selection = ui.selection.with_untracked(|s| !s.is_empty());
     let choice = Rc::new(RefCell::new((
         Format::Png,
@@ -208,23 +225,14 @@ pub fn export_dialog(ui: Ui) -> H {
     // The frame to export, shown with the "Frame" scope.
     let first_frame = frames.first().map(|(id, _)| id.clone()).unwrap_or_default();
     let c = choice.clone();
-    let select = h("select")
-        .on("change", move |ev| {
-            let v = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                .map(|s| s.value())
-                .unwrap_or_default();
-            c.borrow_mut().1.scope = Scope::Frame(v);
-        })
-        .children(frames.iter().map(|(id, title)| {
-            let title = if title.trim().is_empty() {
-                t(lang, Msg::Frame)
-            } else {
-                title.as_str()
-            };
-            text("option", title).attr("value", id)
-        }));
+    let select = frame_select(lang, &frames).on("change", move |ev| {
+        let v = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default();
+        c.borrow_mut().1.scope = Scope::Frame(v);
+    });
     let select_el = select.0.clone();
     let frame_choice = h("label")
         .class("choice")

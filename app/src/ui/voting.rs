@@ -27,16 +27,7 @@ fn checked(el: &web_sys::Element) -> bool {
 /// The moderator's panel to start a round.
 pub fn start_panel(ui: Ui) -> H {
     let lang = ui.lang;
-    let frames: Vec<(String, String)> = with_editor(|ed| {
-        ed.scene.ensure_order();
-        ed.scene
-            .in_order()
-            .into_iter()
-            .filter(|e| e.kind == crdt::Kind::Frame)
-            .map(|e| (e.id.clone(), e.text.clone()))
-            .collect()
-    })
-    .unwrap_or_default();
+    let frames = super::export::board_frames();
     let per_person = h("input")
         .attr("id", "vote-per-person")
         .attr("type", "number")
@@ -52,16 +43,7 @@ pub fn start_panel(ui: Ui) -> H {
         .attr("type", "radio")
         .attr("name", "vote-scope")
         .flag("disabled", frames.is_empty());
-    let select = h("select")
-        .attr("aria-label", t(lang, Msg::Frame))
-        .children(frames.iter().map(|(id, title)| {
-            let title = if title.trim().is_empty() {
-                t(lang, Msg::Frame)
-            } else {
-                title.as_str()
-            };
-            text("option", title).attr("value", id)
-        }));
+    let select = super::export::frame_select(lang, &frames).attr("aria-label", t(lang, Msg::Frame));
     let (wf, sel) = (in_frame.0.clone(), select.0.clone());
     let kinds: Vec<(crdt::Kind, H)> = KINDS
         .iter()
@@ -147,13 +129,25 @@ pub fn start_panel(ui: Ui) -> H {
     super::share::modal("voting-heading", "voting-dialog", body, close)
 }
 
+/// Ranked rows as an ordered list: tied elements share the item number (their rank).
+fn ranked_list(rows: Vec<crate::voting::ResultRow>) -> H {
+    h("ol")
+        .class("results")
+        .children(rows.into_iter().map(|(text_, votes, rank)| {
+            h("li").attr("value", &rank.to_string()).children([
+                text("span", &votes.to_string()).class("votes"),
+                text("span", &text_).class("text"),
+            ])
+        }))
+}
+
 /// The results of the closed round, ranked; ties share a rank.
 pub fn results_panel(ui: Ui) -> H {
     let lang = ui.lang;
     let rows = with_editor(|ed| crate::voting::results(ed)).unwrap_or_default();
     let copy_text: String = rows
         .iter()
-        .map(|(_, text, votes, rank)| format!("{rank}. ({votes}) {}", text.replace('\n', " ")))
+        .map(|(text, votes, rank)| format!("{rank}. ({votes}) {}", text.replace('\n', " ")))
         .collect::<Vec<_>>()
         .join("\n");
     let status = text("p", "").class("status").attr("role", "status");
@@ -161,31 +155,16 @@ pub fn results_panel(ui: Ui) -> H {
     let list: H = if rows.is_empty() {
         text("p", t(lang, Msg::NoVotes))
     } else {
-        h("ol")
-            .class("results")
-            .children(rows.into_iter().map(|(_, text_, votes, rank)| {
-                h("li").attr("value", &rank.to_string()).children([
-                    text("span", &votes.to_string()).class("votes"),
-                    text("span", &text_).class("text"),
-                ])
-            }))
+        ranked_list(rows)
     };
     // Earlier rounds, kept by the moderator, each folded away under its name.
     let earlier = with_editor(|ed| crate::voting::earlier_results(ed, lang)).unwrap_or_default();
     let earlier: Vec<H> = earlier
         .into_iter()
         .map(|(label, rows)| {
-            h("details").class("earlier-round").children([
-                text("summary", &label),
-                h("ol")
-                    .class("results")
-                    .children(rows.into_iter().map(|(text_, votes, rank)| {
-                        h("li").attr("value", &rank.to_string()).children([
-                            text("span", &votes.to_string()).class("votes"),
-                            text("span", &text_).class("text"),
-                        ])
-                    })),
-            ])
+            h("details")
+                .class("earlier-round")
+                .children([text("summary", &label), ranked_list(rows)])
         })
         .collect();
     let close = move || ui.show_results.set(false);
