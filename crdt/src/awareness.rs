@@ -273,6 +273,8 @@ impl Awareness {
             check_state(self.client_id, json, &self.limits)?;
         }
         let own = self.client_id;
+        // Our entry is inserted in `with_limits` and never removed (`make_room` skips
+        // it; nothing else removes entries), so it is always there.
         let meta = self.clients.get_mut(&own).expect("own entry");
         let prev = meta.state.take();
         meta.clock = bump(meta.clock);

@@ -100,6 +100,13 @@ export const HANDLES = {
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 /** Parse `#room=..&key=..&mod=..&mk=..` of a URL string. */
+/** The participant link of a board link: the moderator secret `mod` removed. */
+export function participantLink(url) {
+  const u = new URL(url);
+  u.hash = u.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('mod=')).join('&');
+  return u.toString();
+}
+
 export function parseFragment(url) {
   const hash = new URL(url).hash.replace(/^#/, '');
   const out = {};

@@ -5,15 +5,10 @@
 // encrypted BroadcastChannel. Participants never see moderator controls.
 import assert from 'node:assert/strict';
 import { e2eSuite, eventually } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { BoardPage, participantLink } from './board-page.mjs';
 
 const { it } = e2eSuite(import.meta.url);
 
-function participantLink(url) {
-  const u = new URL(url);
-  u.hash = u.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('mod=')).join('&');
-  return u.toString();
-}
 
 async function participant(session, mod) {
   const page = await session.newPage();

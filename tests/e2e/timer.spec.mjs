@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { e2eSuite, eventually } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { BoardPage, participantLink } from './board-page.mjs';
 import { startYServer, yClient } from './yws.mjs';
 
 const { it } = e2eSuite(import.meta.url);
@@ -14,11 +14,6 @@ let server;
 before(async () => { server = await startYServer(); });
 after(async () => { await server?.stop(); });
 
-function participantLink(url) {
-  const u = new URL(url);
-  u.hash = u.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('mod=')).join('&');
-  return u.toString();
-}
 
 async function seconds(page) {
   const text = (await page.getByRole('timer').textContent()).trim();

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { e2eSuite, eventually, collectErrors, assertNoPageErrors } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { BoardPage, participantLink } from './board-page.mjs';
 import { startYServer, startFakeServer, yClient, writeNote, noteUpdate, Y } from './yws.mjs';
 
 const { it, env } = e2eSuite(import.meta.url);
@@ -51,13 +51,6 @@ async function openSynced(openBoard, wsUrl, lang = 'en') {
   return board;
 }
 
-/** The participant link of a board (the moderator secret `mod` removed). */
-function participantLink(url) {
-  const u = new URL(url);
-  const frag = u.hash.replace(/^#/, '').split('&').filter((p) => p && !p.startsWith('mod='));
-  u.hash = frag.join('&');
-  return u.toString();
-}
 
 async function waitOutlineSet(board, expected, message, timeout) {
   const want = [...expected].sort();
