@@ -1,0 +1,188 @@
+//! A peer's data channel: which channel to use, sending paced by `bufferedAmount`
+//! (large sync frames split into valid smaller updates), and receiving frames.
+
+use super::*;
+
+pub(super) fn is_open(ch: &RtcDataChannel) -> bool {
+    ch.ready_state() == RtcDataChannelState::Open
+}
+
+pub(super) fn setup_channel(ch: &RtcDataChannel, remote: &str, generation: u32, incoming: bool) {
+    ch.set_binary_type(RtcDataChannelType::Arraybuffer);
+    ch.set_buffered_amount_low_threshold(LOW_WATER);
+
+    let id = remote.to_owned();
+    let ch2 = ch.clone();
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        channel_open(&id, generation, &ch2, incoming);
+    });
+    ch.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    on_open.forget();
+
+    let id = remote.to_owned();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let Ok(buf) = ev.data().dyn_into::<ArrayBuffer>() else {
+            log::warn!("webrtc: dropped a message that is not binary");
+            return;
+        };
+        if buf.byte_length() as usize > MAX_INCOMING {
+            log::warn!("webrtc: dropped a message of {} bytes", buf.byte_length());
+            return;
+        }
+        on_data(&id, generation, &Uint8Array::new(&buf).to_vec());
+    });
+    ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+
+    let id = remote.to_owned();
+    let ch3 = ch.clone();
+    let on_close = Closure::<dyn FnMut()>::new(move || {
+        channel_closed(&id, generation, &ch3);
+    });
+    ch.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    on_close.forget();
+
+    let id = remote.to_owned();
+    let on_low = Closure::<dyn FnMut()>::new(move || {
+        let failed = with_peer(&id, generation, pump).unwrap_or(false);
+        if failed {
+            close_peer(&id, Some(generation), "send failed", false);
+        }
+    });
+    ch.set_onbufferedamountlow(Some(on_low.as_ref().unchecked_ref()));
+    on_low.forget();
+
+    if is_open(ch) {
+        channel_open(remote, generation, ch, incoming);
+    }
+}
+
+pub(super) fn channel_open(remote: &str, generation: u32, ch: &RtcDataChannel, incoming: bool) {
+    // The channel the peer reads: the one it created, if it created one.
+    let Some(Some(mut session)) = with_peer(remote, generation, |p| {
+        let same = p.primary.as_ref().is_some_and(|c| c == ch);
+        let take = !same && (incoming || p.primary.is_none() || !p.primary_incoming);
+        if !take || (!incoming && p.primary_incoming) {
+            return None;
+        }
+        p.primary = Some(ch.clone());
+        p.primary_incoming = incoming;
+        p.opened = true;
+        p.session.take()
+    }) else {
+        return;
+    };
+    let first = crate::net::start_frames(&mut session);
+    let failed = with_peer(remote, generation, |p| {
+        p.session = Some(session);
+        // Sync starts over on this channel: what was queued for another is moot.
+        p.queue.clear();
+        p.queued = 0;
+        first.iter().any(|f| !enqueue(p, f))
+    });
+    with_mesh(|m| m.retries.remove(remote));
+    if failed == Some(true) {
+        close_peer(remote, Some(generation), "send failed", false);
+    }
+    status_changed();
+}
+
+pub(super) fn channel_closed(remote: &str, generation: u32, ch: &RtcDataChannel) {
+    let gone = with_peer(remote, generation, |p| {
+        if p.primary.as_ref() == Some(ch) {
+            p.primary = None;
+        }
+        p.primary.is_none()
+    });
+    if gone == Some(true) {
+        close_peer(remote, Some(generation), "channel closed", false);
+        // If the peer is still there, it hears this and dials again (as y-webrtc does).
+        announce_all();
+    }
+}
+
+/// Queues a frame for a peer (split into valid smaller updates if large) and sends what
+/// the channel takes. `false` if the peer should be dropped.
+pub(super) fn enqueue(p: &mut Peer, frame: &[u8]) -> bool {
+    let parts = if frame.len() > CHUNK {
+        crdt::split::split_sync_frame(frame, CHUNK)
+    } else {
+        vec![frame.to_vec()]
+    };
+    for part in parts {
+        p.queued += part.len();
+        p.queue.push_back(part);
+    }
+    if p.queued > MAX_QUEUED {
+        log::warn!("webrtc: a peer does not keep up; disconnecting it");
+        return false;
+    }
+    !pump(p)
+}
+
+/// Sends queued frames while the channel's buffer has room; `true` if sending failed.
+pub(super) fn pump(p: &mut Peer) -> bool {
+    let Some(ch) = p.primary.clone() else {
+        return false;
+    };
+    if !is_open(&ch) {
+        return false;
+    }
+    while ch.buffered_amount() < HIGH_WATER {
+        let Some(part) = p.queue.pop_front() else {
+            break;
+        };
+        p.queued -= part.len();
+        if let Err(e) = ch.send_with_u8_array(&part) {
+            if part.len() > MAX_MESSAGE {
+                // One value too large to cut (see crdt::split): this peer misses it.
+                log::warn!(
+                    "webrtc: could not send a message of {} bytes: {e:?}",
+                    part.len()
+                );
+                continue;
+            }
+            log::warn!("webrtc: send failed: {e:?}");
+            return true;
+        }
+    }
+    false
+}
+
+pub(super) fn on_data(remote: &str, generation: u32, bytes: &[u8]) {
+    let Some(Some(mut session)) = with_peer(remote, generation, |p| p.session.take()) else {
+        return;
+    };
+    // No borrow of the mesh while the board handles the frame: it may send (flush).
+    let handled = crate::net::handle_frame(&mut session, bytes);
+    let mut failed = Vec::new();
+    with_mesh(|m| {
+        if let Some(p) = m
+            .peers
+            .get_mut(remote)
+            .filter(|p| p.generation == generation)
+        {
+            p.session = Some(session);
+            if handled.replies.iter().any(|r| !enqueue(p, r)) {
+                failed.push((remote.to_owned(), p.generation));
+            }
+        }
+        if !handled.gossip.is_empty() {
+            for (id, p) in m.peers.iter_mut() {
+                if id == remote || !p.primary.as_ref().is_some_and(is_open) {
+                    continue;
+                }
+                if handled.gossip.iter().any(|g| !enqueue(p, g)) {
+                    failed.push((id.clone(), p.generation));
+                }
+            }
+        }
+    });
+    if handled.close {
+        log::warn!("webrtc: {remote} keeps sending bad frames; disconnecting");
+        close_peer(remote, Some(generation), "bad frames", false);
+    }
+    for (id, g) in failed {
+        close_peer(&id, Some(g), "send failed", false);
+    }
+}
