@@ -71,6 +71,10 @@ pub struct EditBox {
     pub color: String,
     /// Free text (left-aligned, no fill) rather than a boxed label.
     pub free_text: bool,
+    /// An arrow's label: centred on the arrow's middle, where it is drawn.
+    pub arrow_label: bool,
+    /// One line (frame titles, arrow labels): Enter finishes editing.
+    pub single_line: bool,
 }
 
 /// The state of one connection, as the People panel shows it.
@@ -362,27 +366,40 @@ pub fn refresh() {
         let editing = ed.editing.as_ref().and_then(|id| {
             let e = ed.scene.get(id)?;
             let z = ed.camera.z;
-            // A frame's title is edited on its title strip, above the frame.
-            let (y, h) = match e.kind {
+            // A frame's title is edited on its title strip, above the frame; an
+            // arrow's label on the arrow's middle, where it is drawn.
+            let (x, y, w, h) = match e.kind {
                 crdt::Kind::Frame => (
+                    e.x,
                     e.y - crate::kinds::frame::TITLE_BAR,
+                    e.w,
                     crate::kinds::frame::TITLE_BAR,
                 ),
-                _ => (e.y, e.h),
+                crdt::Kind::Arrow => {
+                    let scene = &ed.scene;
+                    let target = |id: &str| {
+                        let t = scene.get(id)?;
+                        Some((t.bounds(), t.kind == crdt::Kind::Ellipse))
+                    };
+                    let (a, b) = crate::kinds::arrow::resolve(e, &target);
+                    let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                    let (w, h) = crate::kinds::arrow::LABEL_EDIT_BOX;
+                    (mx - w / 2.0, my - h / 2.0, w, h)
+                }
+                _ => (e.x, e.y, e.w, e.h),
             };
-            let (left, top) = ed.camera.to_screen(e.x, y);
+            let (left, top) = ed.camera.to_screen(x, y);
             Some(EditBox {
                 id: id.clone(),
                 left,
                 top,
-                width: e.w * z,
+                width: w * z,
                 height: h * z,
                 zoom: z,
                 color: e.color.clone(),
-                free_text: matches!(
-                    e.kind,
-                    crdt::Kind::Text | crdt::Kind::Frame | crdt::Kind::Arrow
-                ),
+                free_text: matches!(e.kind, crdt::Kind::Text | crdt::Kind::Frame),
+                arrow_label: e.kind == crdt::Kind::Arrow,
+                single_line: matches!(e.kind, crdt::Kind::Frame | crdt::Kind::Arrow),
             })
         });
         let color = ed

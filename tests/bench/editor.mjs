@@ -29,18 +29,34 @@ try {
   const pan = await page.evaluate(async () => {
     const b = window.__bench
     b.setView({ x: -5000, y: -5000, z: 0.1 })
-    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))
+    // Frame times are deltas of the rAF timestamps (the frame's start), as peer-bench
+    // takes them; performance.now() after an await would add the scheduling jitter of
+    // the callback within its frame.
+    const frame = () => new Promise(r => requestAnimationFrame(r))
+    await frame()
+    // Baseline from the same page and run: idle frames, no view change.
+    const idle = []
+    let prev = await frame()
+    for (let i = 0; i < 60; i++) { const t = await frame(); idle.push(t - prev); prev = t }
+    idle.sort((a, b) => a - b)
     const deltas = []
-    let last = performance.now()
+    let last = await frame()
     for (let i = 0; i < 120; i++) {
       const v = b.getView()
       const step = [[0, 40], [40, 0], [0, -40], [-40, 0]][Math.floor(i / 5) % 4]
       b.setView({ x: v.x + step[0] / v.z, y: v.y + step[1] / v.z, z: v.z })
-      await new Promise(r => requestAnimationFrame(r))
-      const t = performance.now(); deltas.push(t - last); last = t
+      const t = await frame()
+      deltas.push(t - last); last = t
     }
     deltas.sort((a, b) => a - b)
-    return { p50: deltas[Math.floor(deltas.length * 0.5)], p95: deltas[Math.floor(deltas.length * 0.95)] }
+    return {
+      p50: deltas[Math.floor(deltas.length * 0.5)],
+      p95: deltas[Math.floor(deltas.length * 0.95)],
+      over20: deltas.filter(d => d > 20).length,
+      frames: deltas.length,
+      max: deltas[deltas.length - 1],
+      idleP95: idle[Math.floor(idle.length * 0.95)]
+    }
   })
   const micro = await page.evaluate(() => window.__bench.editorBench())
   // Main-thread time of one full repaint at the overview, median of 30.
@@ -58,17 +74,22 @@ try {
   await site.close?.()
   await yserver.stop()
 }
-const f = v => v.toFixed(v < 1 ? 3 : 1)
+const f = v => v.toFixed(v < 1 ? 3 : v < 20 ? 2 : 1)
 console.log('## Editor, mixed board of 10,000 elements\n')
 const c = result.counts
 const n = k => (c[k] ?? 0).toLocaleString('en')
 console.log(`${n('note')} notes, ${n('rect')} rectangles, ${n('ellipse')} ellipses, ${n('arrow')} arrows bound between them and ${n('ink')} ink strokes, in`)
-console.log('headless Chromium (software raster). Pan: one view change per frame at zoom 0.1, rAF')
-console.log('deltas of 120 frames (16.7 ms is the 60 Hz floor). Marquee: the selection query for')
+console.log('headless Chromium (software raster). Pan: one view change per frame at zoom 0.1, deltas of')
+console.log('the rAF timestamps of 120 frames, as peer-bench takes them; ÷ target is against the idle frames of\nthe same page in the same run (the 60 Hz floor as delivered, ≥ 16.7 ms). Marquee: the selection query for')
 console.log('a marquee growing over the whole board, per pointer move. Hit test: a random point.\n')
 console.log('| measure | Lernraum | target | ÷ target |')
 console.log('|---|---:|---:|---:|')
-console.log(`| pan p50 / p95, ms | ${f(result.pan.p50)} / ${f(result.pan.p95)} | ≤ 16.7 | ${(result.pan.p95 / 16.7).toFixed(2)} |`)
+// The 60 Hz floor as this browser delivers it: idle frames of the same page, measured
+// just before panning (timestamps wobble by ~0.1 ms around 16.67).
+const floor = Math.max(16.7, result.pan.idleP95)
+console.log(`| idle frames p95, ms (baseline, same run) | ${f(result.pan.idleP95)} | — | — |`)
+console.log(`| pan p50 / p95, ms | ${f(result.pan.p50)} / ${f(result.pan.p95)} | ≤ 16.7 (60 Hz) | ${(result.pan.p95 / floor).toFixed(2)} |`)
+console.log(`| pan frames over 20 ms (missed vsync), max ms | ${result.pan.over20} of ${result.pan.frames}, max ${f(result.pan.max)} | 0 | — |`)
 console.log(`| repaint at the overview, main-thread ms (median) | ${f(result.micro.paintMs)} | < 16.7 | ${(result.micro.paintMs / 16.7).toFixed(2)} |`)
 console.log(`| marquee, ms per pointer move | ${f(result.micro.marqueeMs)} | ≤ 2 | ${(result.micro.marqueeMs / 2).toFixed(2)} |`)
 console.log(`| hit test, ms | ${f(result.micro.hitMs)} | ≤ 0.1 | ${(result.micro.hitMs / 0.1).toFixed(2)} |`)

@@ -245,3 +245,29 @@ it('an arrow drawn from one note to another binds both ends and follows a moved 
     return ar && ar.y + ar.h > b.y + b.h / 2 + 100;
   }, 'the arrow follows the moved note');
 });
+
+it("an arrow's label is edited on the arrow's middle, and Enter finishes it", async ({ board, page }) => {
+  const a = await board.createNote({ text: 'Ursache', dx: -250, dy: -80 });
+  const b = await board.createNote({ text: 'Wirkung', dx: 250, dy: 80 });
+  await board.chooseTool('arrow');
+  const from = await board.toScreen(a.x + a.w / 2, a.y + a.h / 2);
+  const to = await board.toScreen(b.x + b.w / 2, b.y + b.h / 2);
+  await board.drag(from, to);
+  const els = await board.waitElements((list) => list.some((e) => e.kind === 'arrow'));
+  const arrow = els.find((e) => e.kind === 'arrow');
+  await board.chooseTool('select');
+  // The middle of the drawn line (both ends sit on the notes' borders, symmetric here).
+  const mid = { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 };
+  await page.mouse.dblclick(mid.x, mid.y);
+  await board.waitEditorFocused();
+  const box = await board.editor.boundingBox();
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  assert.ok(Math.abs(centre.x - mid.x) < 3 && Math.abs(centre.y - mid.y) < 3,
+    `the label editor is centred on the arrow's middle: ${JSON.stringify(centre)} vs ${JSON.stringify(mid)}`);
+  assert.equal(await board.editor.evaluate((el) => getComputedStyle(el).textAlign), 'center');
+  await page.keyboard.type('führt zu');
+  await page.keyboard.press('Enter');
+  await board.waitEditorClosed();
+  await board.waitElements((list) => list.find((e) => e.id === arrow.id)?.text === 'führt zu', 'the label is stored, one line');
+  await board.waitOutline(['Note: Ursache', 'Note: Wirkung', 'Arrow: führt zu']);
+});

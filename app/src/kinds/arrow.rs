@@ -11,6 +11,10 @@ use super::{Paint, FONT_FAMILY};
 
 pub const WIDTH: f64 = 2.5;
 pub const HEAD: f64 = 14.0;
+/// Label text size, board units.
+pub const LABEL_FONT: f64 = 16.0;
+/// The box the label is edited in, centred on the arrow's middle (board units).
+pub const LABEL_EDIT_BOX: (f64, f64) = (240.0, 30.0);
 
 /// The stored (unbound) ends: the first and last point of `pts`.
 pub fn stored_ends(e: &Element) -> ((f64, f64), (f64, f64)) {
@@ -119,7 +123,7 @@ pub fn draw_between(p: &mut Paint<'_>, e: &Element, a: (f64, f64), b: (f64, f64)
     ctx.fill();
     if !e.text.is_empty() && !p.editing {
         let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-        ctx.set_font(&format!("16px {FONT_FAMILY}"));
+        ctx.set_font(&format!("{LABEL_FONT}px {FONT_FAMILY}"));
         let w = ctx.measure_text(&e.text).map(|m| m.width()).unwrap_or(0.0);
         ctx.set_fill_style_str("#f8f9fa");
         ctx.fill_rect(mx - w / 2.0 - 4.0, my - 11.0, w + 8.0, 22.0);

@@ -176,6 +176,20 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
     let overlay_style = move || {
         ui.editing.with(|e| {
             e.as_ref().map(|b| {
+                if b.arrow_label {
+                    // On the line's middle, like the drawn label: centred, one line.
+                    return format!(
+                        "left:{}px;top:{}px;width:{}px;height:{}px;font-size:{}px;padding:{}px;\
+                         background:#f8f9fa;color:{};text-align:center;white-space:pre;overflow:hidden",
+                        b.left,
+                        b.top,
+                        b.width,
+                        b.height,
+                        crate::kinds::arrow::LABEL_FONT * b.zoom,
+                        4.0 * b.zoom,
+                        crate::palette::ink(&b.color),
+                    );
+                }
                 if b.free_text {
                     use crate::kinds::text::{FONT_SIZE, PAD};
                     return format!(
@@ -433,7 +447,12 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
                             on:pointerdown=move |ev: PointerEvent| ev.stop_propagation()
                             on:keydown=move |ev: web_sys::KeyboardEvent| {
                                 ev.stop_propagation();
-                                if ev.key() == "Escape" {
+                                let single_line = || {
+                                    ui.editing.with_untracked(|e| e.as_ref().is_some_and(|b| b.single_line))
+                                };
+                                if ev.key() == "Escape"
+                                    || (ev.key() == "Enter" && !ev.shift_key() && single_line())
+                                {
                                     ev.prevent_default();
                                     finish_editing();
                                 }
