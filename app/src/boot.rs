@@ -222,10 +222,8 @@ async fn load(link: RoomLink, ui: Ui) {
             schedule_save();
         }
     }
-    with_editor(|ed| {
-        ed.flush();
-        crate::drafts::load(ed);
-    });
+    with_editor(|ed| ed.flush());
+    crate::drafts::load().await;
     ui.ready.set(true);
     state::after_input();
 }
@@ -352,6 +350,12 @@ pub fn server_url() -> Option<String> {
 }
 
 /// The board link this page was opened with.
+/// This browser's IndexedDB store, once the board is loaded (`None` before, or when
+/// IndexedDB is unavailable).
+pub fn store() -> Option<Rc<Store>> {
+    STORE.with(|s| s.borrow().clone())
+}
+
 pub fn link() -> Option<RoomLink> {
     LINK.with(|l| l.borrow().clone())
 }

@@ -5,8 +5,15 @@
 //! the board in one transaction; a participant who was offline then does so when the
 //! control entry reaches them.
 //!
-//! The drafts are stored in this browser's localStorage (`lernraum.drafts.ROOM`, the
-//! drafts board's Yjs update, base64), so a reload keeps them.
+//! The drafts are kept in this browser's IndexedDB (store `drafts`, keyed by room: the
+//! drafts board as one Yjs update), so a reload keeps them. Like the board itself
+//! (`wal.rs`), each save is first written synchronously to localStorage
+//! (`lernraum.drafts.ROOM`, base64) and removed there once the IndexedDB write has
+//! committed: a draft typed just before a reload or a closed tab is not lost. Loading
+//! merges both (they are states of the same Yjs document). Without IndexedDB the
+//! localStorage copy is all there is.
+
+use std::cell::{Cell, RefCell};
 
 use base64::Engine;
 use crdt::control::keys;
@@ -16,11 +23,13 @@ use crate::editor::Editor;
 
 thread_local! {
     /// The stored drafts were read: only then may saving replace them.
-    static LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static LOADED: Cell<bool> = const { Cell::new(false) };
+    /// What was saved last (`None`: no drafts), so unchanged drafts are not rewritten.
+    static SAVED: RefCell<Option<Option<Vec<u8>>>> = const { RefCell::new(None) };
 }
 
-fn key() -> Option<String> {
-    Some(format!("lernraum.drafts.{}", crate::boot::link()?.room))
+fn key(room: &str) -> String {
+    format!("lernraum.drafts.{room}")
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -31,6 +40,84 @@ fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
 }
 
+/// Loads the drafts kept in this browser: IndexedDB's, then a newer copy a cut-short
+/// write left in localStorage. Unreadable drafts are left where they are (never
+/// overwritten this session).
+pub async fn load() {
+    let Some(room) = crate::boot::link().map(|l| l.room) else {
+        return;
+    };
+    let mut parts = Vec::new();
+    if let Some(store) = crate::boot::store() {
+        match store.drafts(&room).await {
+            Ok(Some(v)) => match crate::store::as_bytes(&v) {
+                Ok(bytes) => parts.push(bytes),
+                Err(e) => {
+                    log::warn!("stored drafts unreadable, left as they are: {e}");
+                    return;
+                }
+            },
+            Ok(None) => {}
+            Err(e) => {
+                log::warn!("stored drafts could not be read, left as they are: {e}");
+                return;
+            }
+        }
+    }
+    let logged = storage().and_then(|s| s.get_item(&key(&room)).ok()?);
+    if let Some(text) = logged {
+        match b64().decode(text) {
+            Ok(bytes) => parts.push(bytes),
+            Err(e) => log::warn!("unreadable drafts in localStorage ignored: {e}"),
+        }
+    }
+    let readable = crate::state::with_editor(|ed| parts.iter().all(|p| ed.load_drafts(p)));
+    if readable == Some(true) {
+        LOADED.with(|l| l.set(true));
+        // Writes the merged drafts to IndexedDB and clears the localStorage copy.
+        crate::state::with_editor(|ed| save(ed));
+    }
+}
+
+/// Keeps the drafts in this browser (called after every change; writes only when
+/// the drafts changed).
+pub fn save(ed: &Editor) {
+    if !LOADED.with(|l| l.get()) {
+        return;
+    }
+    let Some(room) = crate::boot::link().map(|l| l.room) else {
+        return;
+    };
+    let bytes = (!ed.draft_ids.is_empty()).then(|| ed.drafts.encode());
+    if SAVED.with(|s| s.borrow().as_ref() == Some(&bytes)) {
+        return;
+    }
+    SAVED.with(|s| *s.borrow_mut() = Some(bytes.clone()));
+    let logged = bytes.as_ref().map(|b| b64().encode(b));
+    if let Some(s) = storage() {
+        let _ = match &logged {
+            Some(text) => s.set_item(&key(&room), text),
+            None => s.remove_item(&key(&room)),
+        };
+    }
+    let Some(store) = crate::boot::store() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        match store.put_drafts(&room, bytes.as_deref()).await {
+            Ok(()) => {
+                // Stored: drop the localStorage copy unless a newer save replaced it.
+                if let (Some(s), Some(text)) = (storage(), logged) {
+                    if s.get_item(&key(&room)).ok().flatten().as_ref() == Some(&text) {
+                        let _ = s.remove_item(&key(&room));
+                    }
+                }
+            }
+            Err(e) => log::error!("saving the drafts failed (kept in localStorage): {e}"),
+        }
+    });
+}
+
 /// The moderator's private mode: (on, round).
 pub fn setting() -> Option<(bool, u64)> {
     let v = crate::facilitation::get(keys::PRIVATE)?;
@@ -38,30 +125,6 @@ pub fn setting() -> Option<(bool, u64)> {
         v.get("on").and_then(Value::as_bool).unwrap_or(false),
         v.get("round").and_then(Value::as_u64).unwrap_or(0),
     ))
-}
-
-/// Loads the drafts kept in this browser.
-pub fn load(ed: &mut Editor) {
-    let stored = key().and_then(|k| storage()?.get_item(&k).ok()?);
-    if let Some(bytes) = stored.and_then(|s| b64().decode(s).ok()) {
-        ed.load_drafts(&bytes);
-    }
-    LOADED.with(|l| l.set(true));
-}
-
-/// Keeps the drafts in this browser (after every change to them).
-pub fn save(ed: &Editor) {
-    if !LOADED.with(|l| l.get()) {
-        return;
-    }
-    let (Some(k), Some(s)) = (key(), storage()) else {
-        return;
-    };
-    if ed.draft_ids.is_empty() {
-        let _ = s.remove_item(&k);
-    } else {
-        let _ = s.set_item(&k, &b64().encode(ed.drafts.encode()));
-    }
 }
 
 /// Puts the moderator's private mode into effect here: drafts while it is on (never

@@ -15,6 +15,8 @@ const DOCS: &str = "docs";
 const UPDATES: &str = "updates";
 const BOARDS: &str = "boards";
 const QUARANTINE: &str = "quarantine";
+/// Private-mode drafts, keyed by room: the drafts board as one Yjs update (v1).
+const DRAFTS: &str = "drafts";
 /// Stored documents above this size are not loaded (they stay stored).
 pub const MAX_DOC_BYTES: u32 = 256 * 1024 * 1024;
 
@@ -40,7 +42,8 @@ fn err(e: impl std::fmt::Display) -> String {
 impl Store {
     pub async fn open() -> Result<Store, String> {
         let db = Rexie::builder(DB)
-            .version(1)
+            // Version 2 added the drafts store; the upgrade keeps the other stores.
+            .version(2)
             .add_object_store(ObjectStore::new(DOCS))
             .add_object_store(
                 ObjectStore::new(UPDATES)
@@ -49,6 +52,7 @@ impl Store {
             )
             .add_object_store(ObjectStore::new(BOARDS))
             .add_object_store(ObjectStore::new(QUARANTINE).auto_increment(true))
+            .add_object_store(ObjectStore::new(DRAFTS))
             .build()
             .await
             .map_err(err)?;
@@ -166,6 +170,39 @@ impl Store {
             .map_err(err)?;
         delete_updates(&tx.store(UPDATES).map_err(err)?, &key).await?;
         tx.done().await.map_err(err)?;
+        Ok(())
+    }
+
+    /// This browser's drafts of a room (private mode), as stored.
+    pub async fn drafts(&self, room: &str) -> Result<Option<JsValue>, String> {
+        let tx = self
+            .db
+            .transaction(&[DRAFTS], TransactionMode::ReadOnly)
+            .map_err(err)?;
+        tx.store(DRAFTS)
+            .map_err(err)?
+            .get(JsValue::from_str(room))
+            .await
+            .map_err(err)
+    }
+
+    /// Replaces this browser's drafts of a room (`None`: there are none any more).
+    pub async fn put_drafts(&self, room: &str, drafts: Option<&[u8]>) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[DRAFTS], TransactionMode::ReadWrite)
+            .map_err(err)?;
+        let store = tx.store(DRAFTS).map_err(err)?;
+        let key = JsValue::from_str(room);
+        match drafts {
+            Some(bytes) => store
+                .put(&Uint8Array::from(bytes).into(), Some(&key))
+                .await
+                .map(|_| ()),
+            None => store.delete(key).await,
+        }
+        .map_err(err)?;
+        tx.commit().await.map_err(err)?;
         Ok(())
     }
 

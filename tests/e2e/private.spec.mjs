@@ -11,6 +11,25 @@ import { startYServer, yClient, Y } from './yws.mjs';
 
 const { it } = e2eSuite(import.meta.url);
 
+/** The drafts this page's browser keeps for `room`: IndexedDB's bytes as Latin-1
+ * text ('' if none) and the localStorage copy (null if none). */
+function storedDrafts(page, room) {
+  return page.evaluate((room) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('lernraum');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction('drafts').objectStore('drafts').get(room);
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => {
+        const bytes = get.result ? Array.from(get.result) : [];
+        db.close();
+        resolve({ idb: String.fromCharCode(...bytes), local: localStorage.getItem(`lernraum.drafts.${room}`) });
+      };
+    };
+  }), room);
+}
+
 let server;
 before(async () => { server = await startYServer(); });
 after(async () => { await server?.stop(); });
@@ -40,6 +59,13 @@ it('drafts stay in the browser until Reveal, then everyone sees them', async (se
     await page.getByText(en ? 'Private mode: only you see your notes' : 'Privatmodus: Nur Sie sehen Ihre Notizen').waitFor();
     await part.createNote({ text: 'Geheime Idee 4711' });
     await part.createNote({ text: 'Zweite Idee 4712', dx: 250 });
+    // They are kept in this browser's IndexedDB; the synchronous localStorage copy
+    // that covers a write still under way is gone once IndexedDB has them.
+    await eventually(async () => {
+      const kept = await storedDrafts(page, mod.room());
+      if (!kept.idb.includes('4711') || !kept.idb.includes('4712')) throw new Error(`IndexedDB: ${kept.idb.length} chars`);
+      if (kept.local !== null) throw new Error('a localStorage copy is left');
+    }, { message: 'the drafts to be in IndexedDB only' });
     // A reload keeps them (this browser only).
     await page.evaluate(() => window.__lernraum.whenSaved());
     await part.reload();
@@ -59,6 +85,10 @@ it('drafts stay in the browser until Reveal, then everyone sees them', async (se
     await page.getByText(en ? 'Private mode: only you see your notes' : 'Privatmodus: Nur Sie sehen Ihre Notizen').waitFor({ state: 'hidden' });
     // Revealed notes are ordinary notes now: one of each, nothing doubled.
     await part.waitOutline(['Note: Geheime Idee 4711', 'Note: Zweite Idee 4712']);
+    await eventually(async () => {
+      const kept = await storedDrafts(page, mod.room());
+      if (kept.idb !== '' || kept.local !== null) throw new Error(JSON.stringify(kept).slice(0, 200));
+    }, { message: 'no drafts to be kept after Reveal' });
   } finally {
     await other.close();
     spy.close();

@@ -462,11 +462,17 @@ impl Editor {
 
 impl Editor {
     /// Loads drafts kept on this device (a board update), e.g. after a reload.
-    pub fn load_drafts(&mut self, update: &[u8]) {
-        if let Err(e) = self.drafts.apply_update(update, crdt::LOAD) {
-            log::warn!("drafts unreadable, kept aside: {e}");
-        }
+    /// Merges stored drafts into the drafts board; false if they are unreadable.
+    pub fn load_drafts(&mut self, update: &[u8]) -> bool {
+        let ok = match self.drafts.apply_update(update, crdt::LOAD) {
+            Ok(()) => true,
+            Err(e) => {
+                log::warn!("drafts unreadable, left as stored: {e}");
+                false
+            }
+        };
         self.flush();
+        ok
     }
 
     /// Publishes every draft into the shared board in one transaction (one undo step)
