@@ -209,7 +209,7 @@ async fn load(link: RoomLink, ui: Ui) {
             }
             // Fold what was loaded (and anything typed meanwhile) into one snapshot.
             if let Some((snapshot, entry)) = with_editor(|ed| {
-                ed.board.take_updates();
+                ed.board.take_update_parts();
                 (ed.board.encode(), known_board(&link, ed))
             }) {
                 match store.compact(&entry, &snapshot).await {
@@ -248,20 +248,30 @@ pub fn schedule_save() {
         // Not loaded yet: `load` stores everything when it is done.
         return;
     };
-    let Some(Some((update, entry))) =
-        with_editor(|ed| ed.board.take_updates().map(|u| (u, known_board(&link, ed))))
-    else {
+    let Some((updates, local, entry)) = with_editor(|ed| {
+        let (updates, local) = ed.board.take_update_parts();
+        (updates, local, known_board(&link, ed))
+    }) else {
         return;
     };
-    let logged = crate::wal::write(&link.room, &update);
+    if updates.is_empty() {
+        return;
+    }
+    // Edits made here go to the write-ahead log first (synchronous); what came only
+    // from peers does not: they still hold it if this page goes away, and a board
+    // arriving from a peer (megabytes) would fill localStorage.
+    let logged: Vec<String> = if local {
+        updates
+            .iter()
+            .filter_map(|u| crate::wal::write(&link.room, u))
+            .collect()
+    } else {
+        Vec::new()
+    };
     SAVE.with(|s| s.borrow_mut().in_flight += 1);
     leptos::task::spawn_local(async move {
-        match store.append(&entry, &update).await {
-            Ok(()) => {
-                if let Some(key) = logged {
-                    crate::wal::remove(&key);
-                }
-            }
+        match store.append(&entry, &updates).await {
+            Ok(()) => logged.iter().for_each(|key| crate::wal::remove(key)),
             Err(e) => log::error!("saving the board failed: {e}"),
         }
         let waiters = SAVE.with(|s| {

@@ -23,6 +23,8 @@ thread_local! {
     static AFTER_CHANGE: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
     static LAST_CONTENT: Cell<u64> = const { Cell::new(u64::MAX) };
     static OUTLINE_PENDING: Cell<bool> = const { Cell::new(false) };
+    /// Remote changes arrived since the last `refresh`.
+    static REMOTE_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn install_editor(editor: Editor) {
@@ -341,6 +343,7 @@ fn schedule_outline(ui: Ui) {
 
 /// Reads the editor into the UI signals. Cheap when nothing changed.
 pub fn refresh() {
+    REMOTE_PENDING.with(|p| p.set(false));
     let Some(ui) = ui() else { return };
     let lang = ui.lang;
     let last = LAST_CONTENT.with(|c| c.get());
@@ -566,3 +569,25 @@ pub fn after_input() {
     refresh();
     schedule_frame();
 }
+
+/// After a change from a peer or server: signals, saving and the redraw once per
+/// animation frame, however many messages arrive in it (a board sent as 40 pieces is
+/// read into the scene, the outline and the store once per frame, not 40 times). A
+/// timer covers hidden tabs, where animation frames do not run.
+pub fn after_remote() {
+    if REMOTE_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    schedule_frame();
+    set_timeout(
+        || {
+            if REMOTE_PENDING.with(|p| p.get()) {
+                after_input();
+            }
+        },
+        std::time::Duration::from_millis(REMOTE_FALLBACK_MS),
+    );
+}
+
+/// How long `after_remote` waits for an animation frame before refreshing anyway.
+const REMOTE_FALLBACK_MS: u64 = 100;

@@ -86,31 +86,34 @@ impl Store {
         Ok(out)
     }
 
-    /// Appends one update (and refreshes the home-view entry) in one transaction.
-    pub async fn append(&self, board: &KnownBoard, update: &[u8]) -> Result<(), String> {
+    /// Appends updates (and refreshes the home-view entry) in one transaction.
+    pub async fn append(&self, board: &KnownBoard, updates: &[Vec<u8>]) -> Result<(), String> {
         let tx = self
             .db
             .transaction(&[UPDATES, BOARDS], TransactionMode::ReadWrite)
             .map_err(err)?;
-        let entry = Object::new();
-        set(&entry, "room", &JsValue::from_str(&board.room));
-        set(&entry, "bytes", &Uint8Array::from(update).into());
-        let (updates, boards) = (
+        let (store, boards) = (
             tx.store(UPDATES).map_err(err)?,
             tx.store(BOARDS).map_err(err)?,
         );
-        let (entry, key, listing) = (
-            entry.into(),
-            JsValue::from_str(&board.room),
-            board_to_js(board),
-        );
-        // Both requests are issued in this task and the transaction is committed at
+        let entries: Vec<JsValue> = updates
+            .iter()
+            .map(|update| {
+                let entry = Object::new();
+                set(&entry, "room", &JsValue::from_str(&board.room));
+                set(&entry, "bytes", &Uint8Array::from(update.as_slice()).into());
+                entry.into()
+            })
+            .collect();
+        let (key, listing) = (JsValue::from_str(&board.room), board_to_js(board));
+        // Every request is issued in this task and the transaction is committed at
         // once, so the write is under way before a reload or closed tab can stop it.
-        let (a, b) =
-            futures::future::join(updates.add(&entry, None), boards.put(&listing, Some(&key)))
-                .await;
-        a.map_err(err)?;
-        b.map_err(err)?;
+        let adds = futures::future::join_all(entries.iter().map(|e| store.add(e, None)));
+        let (added, listed) = futures::future::join(adds, boards.put(&listing, Some(&key))).await;
+        for a in added {
+            a.map_err(err)?;
+        }
+        listed.map_err(err)?;
         tx.commit().await.map_err(err)?;
         Ok(())
     }

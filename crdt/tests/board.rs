@@ -1155,3 +1155,38 @@ fn resizing_an_ink_stroke_scales_its_points_with_the_box() {
         vec![0.0, 0.0, 200.0, 25.0, 100.0, 12.5]
     );
 }
+
+#[test]
+fn stored_updates_say_whether_any_was_made_here() {
+    let mut a = board(1);
+    create(&mut a, &["a"]);
+    let mut b = Board::new(2);
+    b.take_updates();
+    b.apply_update(&a.encode(), REMOTE).unwrap();
+    let (parts, local) = b.take_update_parts();
+    assert!(!local, "only received from a peer");
+    assert_eq!(parts.len(), 1);
+    assert!(b.take_update_parts().0.is_empty(), "taken");
+    create(&mut b, &["b"]);
+    b.apply_update(&a.encode(), REMOTE).unwrap();
+    let (parts, local) = b.take_update_parts();
+    assert!(local, "one of them was made here");
+    assert_eq!(parts.len(), 1, "the second remote update changed nothing");
+    b.apply_update(&a.encode(), LOAD).unwrap();
+    assert!(
+        b.take_update_parts().0.is_empty(),
+        "loads are never stored again"
+    );
+    // The parts restore the board.
+    let mut c = Board::new(3);
+    let (parts, _) = {
+        let mut d = Board::new(4);
+        d.apply_update(&a.encode(), REMOTE).unwrap();
+        create(&mut d, &["d"]);
+        d.take_update_parts()
+    };
+    for p in &parts {
+        c.apply_update(p, LOAD).unwrap();
+    }
+    assert_eq!(c.elements().len(), 2);
+}

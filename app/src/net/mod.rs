@@ -12,7 +12,7 @@ pub mod websocket;
 
 use crdt::sync::SyncSession;
 
-use crate::state::{after_input, with_editor};
+use crate::state::{after_remote, with_editor};
 
 /// Sends a frame over every open transport.
 pub fn send_all(frame: &[u8]) {
@@ -66,7 +66,7 @@ pub fn handle_frame(session: &mut SyncSession, frame: &[u8]) -> Handled {
                 presence::changed(&change);
             }
             if received.applied || received.synced {
-                after_input();
+                after_remote();
             }
         }
         Some(Err(_)) => out.close = session.should_close(),

@@ -73,6 +73,8 @@ pub struct Board {
     zorder: Rc<RefCell<ZOrder>>,
     /// Updates (v1) of every transaction not loaded from storage, for persistence.
     updates: Rc<RefCell<Vec<Vec<u8>>>>,
+    /// Some of `updates` were made here (not received from peers).
+    local_unsaved: Rc<std::cell::Cell<bool>>,
     /// Updates (v1) this peer must send: neither loaded nor received from a peer.
     outgoing: Rc<RefCell<Vec<Vec<u8>>>>,
     gesture: bool,
@@ -121,13 +123,15 @@ impl Board {
 
         let updates = Rc::new(RefCell::new(Vec::new()));
         let outgoing = Rc::new(RefCell::new(Vec::new()));
-        let (sink, out) = (updates.clone(), outgoing.clone());
+        let local_unsaved = Rc::new(std::cell::Cell::new(false));
+        let (sink, out, local) = (updates.clone(), outgoing.clone(), local_unsaved.clone());
         let (load, remote) = (Origin::from(LOAD), Origin::from(REMOTE));
         let subscribed = doc.observe_update_v1("persist", move |txn, e| {
             let origin = txn.origin();
             if origin != Some(&load) {
                 sink.borrow_mut().push(e.update.clone());
                 if origin != Some(&remote) {
+                    local.set(true);
                     out.borrow_mut().push(e.update.clone());
                 }
             }
@@ -160,6 +164,7 @@ impl Board {
             pending,
             zorder,
             updates,
+            local_unsaved,
             outgoing,
             gesture: false,
         }
@@ -257,7 +262,16 @@ impl Board {
     /// (origin `LOAD`), merged into one; `None` if there were none. This is what a
     /// store appends to keep every edit, however soon the page goes away.
     pub fn take_updates(&self) -> Option<Vec<u8>> {
-        self.merged(std::mem::take(&mut *self.updates.borrow_mut()))
+        self.merged(self.take_update_parts().0)
+    }
+
+    /// As [`Board::take_updates`], unmerged (merging a board that arrived from a peer
+    /// in many pieces costs more than storing the pieces), with whether any of them
+    /// was made here rather than received from a peer: a store may log only those
+    /// synchronously, as peers still hold the others if the page goes away.
+    pub fn take_update_parts(&self) -> (Vec<Vec<u8>>, bool) {
+        let local = self.local_unsaved.replace(false);
+        (std::mem::take(&mut *self.updates.borrow_mut()), local)
     }
 
     /// The updates to send to peers since the last call (everything except loads and
