@@ -109,6 +109,8 @@ pub fn start() {
         with_editor(|ed| crate::drafts::save(ed));
     });
 
+    // `?name=` is the person's name: remembered before the UI decides to ask for one.
+    crate::net::presence::remember_query_name(params.as_ref().and_then(|p| p.get("name")));
     leptos::mount::mount_to_body(move || view! { <App route=Route::Board(Box::new(ui))/> });
 
     window_event_listener(leptos::ev::keydown, keys::on_keydown);

@@ -146,6 +146,9 @@ it('the name is asked once, can be changed, reaches the others and never enters 
 it('names travel through a y-websocket server too, and a node peer sees the state shape of ROOMS.md', async ({ openBoard, lang }) => {
   const board = await openBoard(`/?lang=${lang}&name=Emil&ws=${server.url}`);
   await board.waitConnection('synced');
+  // ?name= is the name: nobody is asked for it again.
+  assert.equal(await board.page.getByRole('group', { name: lang === 'de' ? 'Ihr Name' : 'Your name' }).count(), 0,
+    'no name prompt when ?name= gives the name');
   const peer = yClient(server.url, board.room());
   try {
     await peer.whenSynced();

@@ -53,17 +53,23 @@ pub fn saved_name() -> Option<String> {
         .filter(|n| !n.trim().is_empty())
 }
 
+/// Remembers a `?name=` as this browser's display name (before the UI asks for one);
+/// returns it, cut to the length peers accept, if it is not blank.
+pub fn remember_query_name(query_name: Option<String>) -> Option<String> {
+    let name = query_name
+        .map(|n| n.chars().take(peers::MAX_NAME).collect::<String>())
+        .filter(|n| !n.trim().is_empty());
+    if let (Some(n), Some(s)) = (&name, storage()) {
+        let _ = s.set_item(NAME_KEY, n);
+    }
+    name
+}
+
 /// Starts presence for the board's client id. `name`: `?name=`, else the remembered
 /// name, else a friendly random one ("Gast 7").
 pub fn start(client_id: u32, query_name: Option<String>, guest: &str, moderator: bool) {
     let store = storage();
-    let name = query_name
-        .map(|n| n.chars().take(peers::MAX_NAME).collect::<String>())
-        .filter(|n| !n.trim().is_empty());
-    if let (Some(n), Some(s)) = (&name, &store) {
-        let _ = s.set_item(NAME_KEY, n);
-    }
-    let name = name
+    let name = remember_query_name(query_name)
         .or_else(saved_name)
         .unwrap_or_else(|| format!("{guest} {}", fastrand::u32(1..100)));
     let color = store
