@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import { e2eSuite, eventually } from './harness.mjs';
-import { WEBRTC_ARGS, participant, randomRoom, startRelay, waitPeers, webrtc } from './webrtc.mjs';
+import { WEBRTC_ARGS, boardPath, participant, randomRoom, startRelay, waitPeers, webrtc } from './webrtc.mjs';
 
 const { it, env } = e2eSuite(import.meta.url, { browserArgs: WEBRTC_ARGS });
 
@@ -185,3 +185,49 @@ it('garbage on the signaling channel leaves the app working and the board intact
     await b.close();
   }
 }, { open: false, timeout: 120_000 });
+
+it('?ice= names STUN/TURN servers for every connection; the Share dialog and links say so', async () => {
+  const link = randomRoom();
+  const ice = '&ice=' + encodeURIComponent('stun:127.0.0.1:9') +
+    '&ice=' + encodeURIComponent('turn:127.0.0.1:9?transport=udp') +
+    '&ice=' + encodeURIComponent('https://not-ice.example') + '&iceuser=lernraum&icecred=geheim';
+  const peers = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const p = await participant(env, relay.url, link, { open: false });
+      // Record the configuration every RTCPeerConnection is made with.
+      await p.context.addInitScript(() => {
+        const Orig = window.RTCPeerConnection;
+        window.__iceConfigs = [];
+        window.RTCPeerConnection = class extends Orig {
+          constructor(config, ...rest) { window.__iceConfigs.push(JSON.parse(JSON.stringify(config?.iceServers ?? null))); super(config, ...rest); }
+        };
+      });
+      await p.board.goto(boardPath(relay.url, link, ice));
+      peers.push(p);
+    }
+    // Unreachable servers do not stop peers on one machine: host candidates still work.
+    await waitPeers(peers[0].board, 1);
+    await waitPeers(peers[1].board, 1);
+    for (const p of peers) {
+      const configs = await p.page.evaluate(() => window.__iceConfigs);
+      assert.ok(configs.length >= 1, 'a connection was made');
+      for (const c of configs) {
+        assert.deepEqual(c, [
+          { urls: 'stun:127.0.0.1:9' },
+          { urls: 'turn:127.0.0.1:9?transport=udp', username: 'lernraum', credential: 'geheim' },
+        ], 'the STUN and TURN servers, TURN with its credentials; the https URL is left out');
+      }
+    }
+    await peers[0].page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dlg = peers[0].page.getByRole('dialog', { name: 'Share the board' });
+    await dlg.getByText('Connection helpers for separate networks (STUN/TURN):').waitFor();
+    const text = await dlg.innerText();
+    assert.ok(text.includes('stun:127.0.0.1:9, turn:127.0.0.1:9?transport=udp'), text);
+    assert.ok(!text.includes('geheim'), 'the credential is not shown');
+    const shared = await dlg.getByRole('textbox').first().inputValue();
+    assert.ok(shared.includes('ice=stun') && shared.includes('icecred=geheim'), `the participant link keeps the servers: ${shared}`);
+  } finally {
+    for (const p of peers) await p.close();
+  }
+});

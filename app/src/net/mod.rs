@@ -4,6 +4,7 @@
 
 pub mod broadcast;
 pub mod crypto;
+pub mod ice;
 pub mod invite;
 pub mod presence;
 pub mod signaling;

@@ -139,6 +139,17 @@ pub fn dialog(ui: Ui) -> H {
         text("code", &relay),
         text("span", &format!(". {}", t(lang, Msg::RelayCannotRead))),
     ]));
+    let ice: Vec<String> = crate::net::ice::servers()
+        .into_iter()
+        .map(|s| s.url)
+        .collect();
+    if !ice.is_empty() {
+        body.push(h("p").class("hint").children([
+            text("span", &format!("{} ", t(lang, Msg::IceInUse))),
+            text("code", &ice.join(", ")),
+            text("span", &format!(". {}", t(lang, Msg::IceCanSee))),
+        ]));
+    }
     if let Some(server) = crate::boot::server_url() {
         body.push(h("p").class("hint warn").children([
             text("span", &format!("{} ", t(lang, Msg::ServerInUse))),

@@ -225,9 +225,9 @@ pub(super) fn random_label() -> String {
 /// Creates the connection to a peer (replacing none: the caller closed any old one).
 pub(crate) fn new_peer(remote: &str, socket: usize, initiator: bool) -> Option<u32> {
     let config = RtcConfiguration::new();
-    // No STUN or TURN server: no third party learns who meets whom. Peers on one network
-    // (a workshop) reach each other directly.
-    config.set_ice_servers(&js_sys::Array::new());
+    // No STUN or TURN server unless the page address names them (`?ice=`, net/ice.rs):
+    // no third party learns who meets whom. Peers on one network reach each other directly.
+    config.set_ice_servers(&crate::net::ice::js_servers());
     let pc = match RtcPeerConnection::new_with_configuration(&config) {
         Ok(pc) => pc,
         Err(e) => {
