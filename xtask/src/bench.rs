@@ -5,6 +5,9 @@
 //! - the editor on a mixed board of 10,000 elements: pan, marquee, hit test
 //!   (`tests/bench/editor.mjs`);
 //! - export: PNG, SVG, board file save and open (`tests/bench/export.mjs`);
+//! - dot voting with 130 candidate notes in a frame: click → frame for placing a dot
+//!   against selecting a note, pan frames with the dots shown, closing a round of 8 voters
+//!   against a round of 1 (`tests/bench/voting.mjs`);
 //! - collaboration over loopback WebRTC next to JavaScript y-webrtc + Yjs peers: a new
 //!   peer receiving a 10,000-element board, edit → visible at a remote peer, 8 peers at
 //!   10 edits/s each (`tests/bench/collab.mjs`, through the debug signaling relay);
@@ -66,6 +69,16 @@ pub fn run(options: &Options) -> Result {
         .env("LERNRAUM_DIST", &dist);
     system::with_chromium(&mut export);
     sections.push(script_section("Export", &mut export, &mut failures));
+    let mut voting = command("node");
+    voting
+        .arg("tests/bench/voting.mjs")
+        .env("LERNRAUM_DIST", &dist);
+    system::with_chromium(&mut voting);
+    sections.push(script_section(
+        "Dot voting, 130 candidates in a frame",
+        &mut voting,
+        &mut failures,
+    ));
     sections.push(collab(&dist, &mut failures));
 
     let harness = options
