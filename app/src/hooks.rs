@@ -1,7 +1,9 @@
 //! Read-only hooks on `window` for tests and benchmarks:
 //! - `__lernraum`: `elements()`, `toScreen(x, y)`, `view()`, `selection()`,
 //!   `whenSaved()`, `frame()` (paint synchronously, for frame timing), `webrtc()`
-//!   (`{signaling, peers, glares, id}` of the WebRTC mesh);
+//!   (`{signaling, peers, glares, id}` of the WebRTC mesh), `paints()` (frames painted
+//!   whole, only where remote changes damaged them, or skipped: `{full, partial, skipped}`),
+//!   `framePending()` (a frame or a refresh for remote changes is still to come);
 //! - with `?bench=N`, the bench page contract of TESTING.md: `__bench` with
 //!   `count()`, `getView()`, `setView({x, y, z})`, and `__benchReady` once N elements
 //!   are in the board model.
@@ -208,6 +210,23 @@ pub fn install(bench: Option<String>) {
         &func0(|| {
             paint_now();
             JsValue::UNDEFINED
+        }),
+    );
+    set(
+        &hook,
+        "framePending",
+        &func0(|| crate::state::frame_pending().into()),
+    );
+    set(
+        &hook,
+        "paints",
+        &func0(|| {
+            let (full, partial, skipped) = crate::state::paint_counts();
+            let o = Object::new();
+            set(&o, "full", &(full as f64).into());
+            set(&o, "partial", &(partial as f64).into());
+            set(&o, "skipped", &(skipped as f64).into());
+            o.into()
         }),
     );
     set(&window, "__lernraum", &hook.into());

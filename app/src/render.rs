@@ -26,16 +26,59 @@ impl Renderer {
         self.texts.prune(exists);
     }
 
-    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, editor: &mut Editor, dpr: f64) {
+    /// Paints the board. `damage` (board units): repaint only these areas, everything
+    /// else on the canvas is still current; `None`: the whole view.
+    pub fn draw(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        editor: &mut Editor,
+        dpr: f64,
+        damage: Option<&[crdt::geometry::Rect]>,
+    ) {
         let (vw, vh) = editor.viewport;
         let cam = editor.camera;
+        let s = dpr * cam.z;
+        let mut view = cam.visible(vw, vh);
+        if let Some(areas) = damage {
+            // Clip to the damaged areas, and draw whatever reaches into them: their
+            // box grown by what is drawn around elements at this zoom (outlines,
+            // handles, vote badges).
+            let Some(area) = areas.iter().copied().reduce(|a, b| a.union(&b)) else {
+                return;
+            };
+            let reach = (DAMAGE_REACH_PX / cam.z).max(DAMAGE_REACH_UNITS);
+            ctx.save();
+            // Whole device pixels: a clip edge through a pixel would blend the new
+            // drawing with what was there (a faint seam).
+            ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+            ctx.begin_path();
+            for r in areas {
+                let x0 = ((r.x - reach + cam.x) * s).floor();
+                let y0 = ((r.y - reach + cam.y) * s).floor();
+                let x1 = ((r.x + r.w + reach + cam.x) * s).ceil();
+                let y1 = ((r.y + r.h + reach + cam.y) * s).ceil();
+                ctx.rect(x0, y0, x1 - x0, y1 - y0);
+            }
+            ctx.clip();
+            let grown = crdt::geometry::Rect {
+                x: area.x - 2.0 * reach,
+                y: area.y - 2.0 * reach,
+                w: area.w + 4.0 * reach,
+                h: area.h + 4.0 * reach,
+            };
+            view = match intersection(&view, &grown) {
+                Some(v) => v,
+                None => {
+                    ctx.restore();
+                    return;
+                }
+            };
+        }
         ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0).ok();
         ctx.set_fill_style_str("#f8f9fa");
         ctx.fill_rect(0.0, 0.0, vw, vh);
         // Board units from here on.
-        let s = dpr * cam.z;
         ctx.set_transform(s, 0.0, 0.0, s, s * cam.x, s * cam.y).ok();
-        let view = cam.visible(vw, vh);
         // Live previews of a drag or resize, drawn instead of the stored geometry.
         let previews: HashMap<String, crdt::geometry::Rect> = editor.previews();
         let editing = editor.editing.clone();
@@ -198,6 +241,40 @@ impl Renderer {
                 }
             }
         }
+        if damage.is_some() {
+            ctx.restore();
+        }
+    }
+}
+
+/// How far (screen px) drawing reaches around an element at any zoom: selection and
+/// others' selection outlines, resize handles, vote badges.
+pub const DAMAGE_REACH_PX: f64 = 24.0;
+/// The same in board units, for zoomed-in views (vote badges keep 9 units at least).
+pub const DAMAGE_REACH_UNITS: f64 = 12.0;
+
+fn intersection(
+    a: &crdt::geometry::Rect,
+    b: &crdt::geometry::Rect,
+) -> Option<crdt::geometry::Rect> {
+    let (x0, y0) = (a.x.max(b.x), a.y.max(b.y));
+    let (x1, y1) = ((a.x + a.w).min(b.x + b.w), (a.y + a.h).min(b.y + b.h));
+    (x1 > x0 && y1 > y0).then_some(crdt::geometry::Rect {
+        x: x0,
+        y: y0,
+        w: x1 - x0,
+        h: y1 - y0,
+    })
+}
+
+/// The screen area (as a board rectangle) a cursor with its name tag covers.
+pub fn cursor_area(cam: crate::camera::Camera, x: f64, y: f64) -> crdt::geometry::Rect {
+    // Arrow 11 × 16 px, tag below-right up to ~220 px wide and 20 px high.
+    crdt::geometry::Rect {
+        x: x - 4.0 / cam.z,
+        y: y - 4.0 / cam.z,
+        w: 360.0 / cam.z,
+        h: 44.0 / cam.z,
     }
 }
 

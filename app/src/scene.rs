@@ -35,6 +35,46 @@ pub struct Scene {
     grid: HashMap<(i64, i64), Vec<String>>,
     cells_of: HashMap<String, Vec<(i64, i64)>>,
     overflow: HashSet<String>,
+    /// Arrows by the elements their ends are bound to.
+    arrows_of: HashMap<String, HashSet<String>>,
+    /// Board areas whose drawing changed since `take_damage` (what was there before and
+    /// what is there now); `None` once too many to be worth listing.
+    damage: Option<Vec<Rect>>,
+}
+
+/// More damaged areas than this: repaint everything.
+const MAX_DAMAGE: usize = 512;
+
+/// The area drawing `e` may cover, beyond its box: a frame's title strip above it, an
+/// arrow's head and its label (centred on the line, possibly wider than the line's box),
+/// the width of an ink stroke. Used for culling and for damage, so nothing drawn is left
+/// out. What grows when zoomed out (selection outlines, vote badges) the caller adds.
+pub fn paint_bounds(e: &Element) -> Rect {
+    let b = e.bounds();
+    let (l, t, r, bottom) = match e.kind {
+        crdt::Kind::Frame => (0.0, crate::kinds::frame::TITLE_BAR, 0.0, 0.0),
+        crdt::Kind::Arrow => {
+            let label = if e.text.is_empty() {
+                0.0
+            } else {
+                // At most ~0.6 em per character of the label font, plus its padding.
+                e.text.chars().count() as f64 * crate::kinds::arrow::LABEL_FONT * 0.35 + 8.0
+            };
+            let head = crate::kinds::arrow::HEAD;
+            (head + label, head + 12.0, head + label, head + 12.0)
+        }
+        crdt::Kind::Ink => {
+            let w = crate::kinds::ink::WIDTH;
+            (w, w, w, w)
+        }
+        _ => (0.0, 0.0, 0.0, 0.0),
+    };
+    Rect {
+        x: b.x - l,
+        y: b.y - t,
+        w: b.w + l + r,
+        h: b.h + t + bottom,
+    }
 }
 
 fn cell_range(r: &Rect) -> (i64, i64, i64, i64) {
@@ -70,8 +110,16 @@ impl Scene {
         self.by_id.get(id)
     }
 
-    /// Applies a change by re-reading only the elements it names.
+    /// Applies a change by re-reading only the elements it names. Records the damage:
+    /// where the changed elements were and are, and the arrows bound to them.
     pub fn update(&mut self, board: &Board, change: &BoardChange) {
+        let ids: Vec<&String> = change
+            .removed
+            .iter()
+            .chain(change.added.iter())
+            .chain(change.updated.keys())
+            .collect();
+        self.damage_around(&ids);
         for id in &change.removed {
             self.remove(id);
         }
@@ -82,6 +130,7 @@ impl Scene {
                 self.insert(e);
             }
         }
+        self.damage_around(&ids);
         if !change.added.is_empty()
             || !change.removed.is_empty()
             || change.updated.values().any(|k| k.contains("z"))
@@ -92,8 +141,67 @@ impl Scene {
         }
     }
 
+    /// Damages the areas of `ids` and of the arrows bound to them, as they are now.
+    fn damage_around(&mut self, ids: &[&String]) {
+        let Some(list) = self.damage.as_ref() else {
+            return;
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(e) = self.by_id.get(id.as_str()) {
+                out.push(match e.kind {
+                    crdt::Kind::Arrow => self.arrow_extent(e),
+                    _ => paint_bounds(e),
+                });
+            }
+            for a in self.arrows_of.get(id.as_str()).into_iter().flatten() {
+                if let Some(r) = self.by_id.get(a).map(|a| self.arrow_extent(a)) {
+                    out.push(r);
+                }
+            }
+        }
+        if list.len() + out.len() > MAX_DAMAGE {
+            self.damage = None;
+        } else if let Some(list) = self.damage.as_mut() {
+            list.extend(out);
+        }
+    }
+
+    /// Where an arrow may be drawn: its own area and everything between the elements
+    /// its ends are bound to (they are placed on those elements' borders).
+    fn arrow_extent(&self, a: &Element) -> Rect {
+        let mut r = paint_bounds(a);
+        for t in [&a.from, &a.to].into_iter().flatten() {
+            if let Some(t) = self.by_id.get(t) {
+                let b = t.bounds();
+                let h = crate::kinds::arrow::HEAD;
+                r = r.union(&Rect {
+                    x: b.x - h,
+                    y: b.y - h,
+                    w: b.w + 2.0 * h,
+                    h: b.h + 2.0 * h,
+                });
+            }
+        }
+        r
+    }
+
+    /// The damage recorded since the last call (board units); `None`: too much to
+    /// list, repaint everything.
+    pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
+        self.damage.replace(Vec::new())
+    }
+
     fn insert(&mut self, e: Element) {
-        let b = e.bounds();
+        if e.kind == crdt::Kind::Arrow {
+            for t in [&e.from, &e.to].into_iter().flatten() {
+                self.arrows_of
+                    .entry(t.clone())
+                    .or_default()
+                    .insert(e.id.clone());
+            }
+        }
+        let b = paint_bounds(&e);
         let (x0, y0, x1, y1) = cell_range(&b);
         let id = e.id.clone();
         if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS {
@@ -118,8 +226,18 @@ impl Scene {
     }
 
     fn remove(&mut self, id: &str) {
-        if self.by_id.remove(id).is_none() {
+        let Some(e) = self.by_id.remove(id) else {
             return;
+        };
+        if e.kind == crdt::Kind::Arrow {
+            for t in [&e.from, &e.to].into_iter().flatten() {
+                if let Some(set) = self.arrows_of.get_mut(t) {
+                    set.remove(id);
+                    if set.is_empty() {
+                        self.arrows_of.remove(t);
+                    }
+                }
+            }
         }
         self.overflow.remove(id);
         if let Some(cells) = self.cells_of.remove(id) {
@@ -179,7 +297,7 @@ impl Scene {
             // Zoomed far out: walking the occupied cells is cheaper than the range.
             self.by_id
                 .values()
-                .filter(|e| e.bounds().intersects(view))
+                .filter(|e| paint_bounds(e).intersects(view))
                 .filter_map(|e| self.rank.get(&e.id).copied())
                 .collect()
         } else {
@@ -192,7 +310,7 @@ impl Scene {
                             if seen.insert(id.as_str()) {
                                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id))
                                 {
-                                    if e.bounds().intersects(view) {
+                                    if paint_bounds(e).intersects(view) {
                                         out.push(*r);
                                     }
                                 }
@@ -203,7 +321,7 @@ impl Scene {
             }
             for id in &self.overflow {
                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id)) {
-                    if e.bounds().intersects(view) {
+                    if paint_bounds(e).intersects(view) {
                         out.push(*r);
                     }
                 }

@@ -256,10 +256,34 @@ pub fn changed(change: &AwarenessChange) {
                 _ => {}
             }
         }
+        // Repaint where their cursors and selections were and are now.
+        let moved: Vec<u32> = change
+            .added
+            .iter()
+            .chain(&change.updated)
+            .chain(&change.removed)
+            .copied()
+            .collect();
+        let mut areas = Vec::new();
+        for p in ed.peers.iter().chain(&list) {
+            if !moved.contains(&p.client) {
+                continue;
+            }
+            if let Some((x, y)) = p.cursor {
+                areas.push(crate::render::cursor_area(ed.camera, x, y));
+            }
+            for id in p.selection.iter().take(500) {
+                if let Some(e) = ed.scene.get(id) {
+                    areas.push(crate::scene::paint_bounds(e));
+                }
+            }
+        }
+        crate::state::add_damage(areas);
         ed.peers = list;
         ed.view_version += 1;
     });
-    crate::state::after_input();
+    // Cursors move many times a second per person: redraw once per frame.
+    crate::state::after_remote();
 }
 
 /// Everyone else present now.

@@ -128,9 +128,9 @@ pub fn BoardSurface(ui: Ui) -> impl IntoView {
             return;
         };
         let c2 = canvas.clone();
-        state::set_drawer(move |ed, renderer| {
+        state::set_drawer(move |ed, renderer, damage| {
             let dpr = c2.width() as f64 / ed.viewport.0.max(1.0);
-            renderer.draw(&ctx, ed, dpr);
+            renderer.draw(&ctx, ed, dpr, damage);
         });
         resize_canvas(&canvas, &board);
         let (c3, b3) = (canvas.clone(), board.clone());
