@@ -471,4 +471,65 @@ mod tests {
         assert_eq!(scene.hit(5100.0, 5100.0), None);
         assert_eq!(scene.len(), 1);
     }
+
+    #[test]
+    fn changes_record_damage_where_elements_were_and_are_and_along_bound_arrows() {
+        let mut board = Board::new(1);
+        let a = NewElement::note_centred(0.0, 0.0, "yellow");
+        let b = NewElement::note_centred(1000.0, 0.0, "yellow");
+        let (ida, idb) = (a.id.clone(), b.id.clone());
+        let arrow = NewElement {
+            id: "arrow".into(),
+            kind: crdt::Kind::Arrow,
+            x: 0.0,
+            y: 0.0,
+            w: 1000.0,
+            h: 1.0,
+            color: "gray".into(),
+            text: String::new(),
+            parent: None,
+            z: None,
+            pts: vec![0.0, 0.0, 1000.0, 0.0],
+            from: Some(ida.clone()),
+            to: Some(idb.clone()),
+        };
+        board
+            .apply(&Command::Create(vec![a, b, arrow]), LOCAL)
+            .unwrap();
+        let mut scene = Scene::from_board(&board);
+        board.take_changes();
+        assert_eq!(scene.take_damage(), None, "nothing painted yet: everything");
+        assert_eq!(scene.take_damage(), Some(Vec::new()));
+        // B moves far down; the arrow (bound, its stored points unchanged) follows.
+        board
+            .apply(
+                &Command::Move {
+                    moves: vec![(idb.clone(), 900.0, 3000.0)],
+                },
+                LOCAL,
+            )
+            .unwrap();
+        scene.update(&board, &board.take_changes());
+        let damage = scene.take_damage().expect("listed");
+        let covers = |x: f64, y: f64| {
+            damage
+                .iter()
+                .any(|r| r.x <= x && x <= r.x + r.w && r.y <= y && y <= r.y + r.h)
+        };
+        assert!(covers(1000.0, 0.0), "where B was");
+        assert!(covers(1000.0, 3100.0), "where B is");
+        // The arrow now runs from A down to B: its middle is damaged too.
+        assert!(
+            covers(500.0, 1550.0),
+            "along the arrow's new course: {damage:?}"
+        );
+        assert!(!covers(-2000.0, -2000.0));
+        // Too many changes at once: a full repaint.
+        let many: Vec<NewElement> = (0..600)
+            .map(|i| NewElement::note_centred(i as f64 * 300.0, 9000.0, "blue"))
+            .collect();
+        board.apply(&Command::Create(many), LOCAL).unwrap();
+        scene.update(&board, &board.take_changes());
+        assert_eq!(scene.take_damage(), None);
+    }
 }
