@@ -24,8 +24,10 @@ thread_local! {
 
 #[derive(Default)]
 struct SaveState {
-    /// Appends issued and not finished yet.
+    /// Appends issued and not finished yet (and a deferred save, while one waits).
     in_flight: u32,
+    /// A save of changes that only came from peers waits for more of them.
+    deferred: bool,
     /// `whenSaved()` promises to resolve once nothing is in flight.
     waiters: Vec<js_sys::Function>,
 }
@@ -244,10 +246,62 @@ fn known_board(link: &RoomLink, ed: &Editor) -> KnownBoard {
 /// edit; IndexedDB runs them in order, so nothing waits behind a slower save and a
 /// reload right after typing still finds the text.
 pub fn schedule_save() {
+    if STORE.with(|s| s.borrow().is_none()) {
+        // Not loaded yet: `load` stores everything when it is done.
+        return;
+    }
+    // Changes that only came from peers (who still hold them) are stored together,
+    // a little later: with many people typing, one IndexedDB transaction per
+    // animation frame would cost more than everything else the page does.
+    if with_editor(|ed| ed.board.unsaved_local()) == Some(false) {
+        let start = SAVE.with(|s| {
+            let mut s = s.borrow_mut();
+            let start = !s.deferred;
+            if start {
+                s.deferred = true;
+                s.in_flight += 1;
+            }
+            start
+        });
+        if start {
+            leptos::prelude::set_timeout(
+                || {
+                    SAVE.with(|s| s.borrow_mut().deferred = false);
+                    save_now();
+                    finish_save();
+                },
+                std::time::Duration::from_millis(REMOTE_SAVE_DELAY_MS),
+            );
+        }
+        return;
+    }
+    save_now();
+}
+
+/// How long changes from peers wait to be stored together.
+const REMOTE_SAVE_DELAY_MS: u64 = 300;
+
+/// One save (or deferral) finished: resolves `whenSaved()` once none is left.
+fn finish_save() {
+    let waiters = SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.in_flight -= 1;
+        if s.in_flight == 0 {
+            std::mem::take(&mut s.waiters)
+        } else {
+            Vec::new()
+        }
+    });
+    for w in waiters {
+        let _ = w.call0(&JsValue::NULL);
+    }
+}
+
+/// Stores the updates not stored yet, now (one IndexedDB transaction).
+fn save_now() {
     let store = STORE.with(|s| s.borrow().clone());
     let link = LINK.with(|l| l.borrow().clone());
     let (Some(store), Some(link)) = (store, link) else {
-        // Not loaded yet: `load` stores everything when it is done.
         return;
     };
     let Some((updates, local, entry)) = with_editor(|ed| {
@@ -276,18 +330,7 @@ pub fn schedule_save() {
             Ok(()) => logged.iter().for_each(|key| crate::wal::remove(key)),
             Err(e) => log::error!("saving the board failed: {e}"),
         }
-        let waiters = SAVE.with(|s| {
-            let mut s = s.borrow_mut();
-            s.in_flight -= 1;
-            if s.in_flight == 0 {
-                std::mem::take(&mut s.waiters)
-            } else {
-                Vec::new()
-            }
-        });
-        for w in waiters {
-            let _ = w.call0(&JsValue::NULL);
-        }
+        finish_save();
     });
 }
 

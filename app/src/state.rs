@@ -375,7 +375,7 @@ fn schedule_outline(ui: Ui) {
 
 /// Reads the editor into the UI signals. Cheap when nothing changed.
 pub fn refresh() {
-    REMOTE_PENDING.with(|p| p.set(false));
+    let from_remote = REMOTE_PENDING.with(|p| p.replace(false));
     let Some(ui) = ui() else { return };
     let lang = ui.lang;
     let last = LAST_CONTENT.with(|c| c.get());
@@ -396,7 +396,9 @@ pub fn refresh() {
         if content_changed && crate::drafts::apply(ed, moderator) {
             ed.view_version += 1;
         }
-        let outline_now = content_changed && ed.scene.len() <= OUTLINE_SYNC_LIMIT;
+        // Others' edits rebuild the outline a little later (coalesced): with many
+        // people typing, rebuilding it every frame would cost more than the board.
+        let outline_now = content_changed && ed.scene.len() <= OUTLINE_SYNC_LIMIT && !from_remote;
         let outline = outline_now.then(|| outline_items(ed, lang));
         let editing = ed.editing.as_ref().and_then(|id| {
             let e = ed.scene.get(id)?;

@@ -265,6 +265,11 @@ impl Board {
         self.merged(self.take_update_parts().0)
     }
 
+    /// Whether updates made here (not received from peers) wait to be stored.
+    pub fn unsaved_local(&self) -> bool {
+        self.local_unsaved.get()
+    }
+
     /// As [`Board::take_updates`], unmerged (merging a board that arrived from a peer
     /// in many pieces costs more than storing the pieces), with whether any of them
     /// was made here rather than received from a peer: a store may log only those
