@@ -31,6 +31,8 @@ thread_local! {
     static LAST_VIEW: Cell<Option<u64>> = const { Cell::new(None) };
     /// Areas others' cursors and selections left or reached since the last frame.
     static DAMAGE: RefCell<Vec<crate::camera::Rect>> = const { RefCell::new(Vec::new()) };
+    /// The vote marks changed in the last `refresh` (for `Ui::tally`).
+    static TALLY_CHANGED: Cell<bool> = const { Cell::new(false) };
     /// Frames painted whole, painted only where damaged, and skipped (nothing visible).
     static PAINTS: Cell<(u64, u64, u64)> = const { Cell::new((0, 0, 0)) };
 }
@@ -216,6 +218,8 @@ pub struct Ui {
     pub show_voting: RwSignal<bool>,
     /// The Results panel is open.
     pub show_results: RwSignal<bool>,
+    /// Bumped whenever the vote marks (dots or totals) change: ballots arrived.
+    pub tally: RwSignal<u64>,
     /// The moderator locked the board (for participants).
     pub board_locked: RwSignal<bool>,
     /// Some selected element is locked by the moderator.
@@ -273,6 +277,7 @@ impl Ui {
             voting: RwSignal::new(None),
             show_voting: RwSignal::new(false),
             show_results: RwSignal::new(false),
+            tally: RwSignal::new(0),
             selection_locked: RwSignal::new(false),
             chatham: RwSignal::new(true),
             anonymous_cursors: RwSignal::new(false),
@@ -389,6 +394,7 @@ pub fn refresh() {
             if crate::voting::update(ed) {
                 ed.vote_marks = crate::voting::marks();
                 ed.view_version += 1;
+                TALLY_CHANGED.with(|t| t.set(true));
             }
         }
         let moderator = crate::facilitation::is_moderator(&ed.board);
@@ -486,6 +492,9 @@ pub fn refresh() {
         return;
     };
     let zoom = camera.z;
+    if TALLY_CHANGED.with(|t| t.replace(false)) {
+        ui.tally.update(|n| *n += 1);
+    }
     // Drafts stay private: not even their ids go into presence.
     let shared: Vec<String> = with_editor(|ed| {
         selection

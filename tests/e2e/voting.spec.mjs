@@ -147,3 +147,47 @@ it('130 candidate notes, two rounds kept: the Results panel and the minutes show
   assert.match(md, en ? /## Votes — Round 2/ : /## Stimmen — Runde 2/);
   assert.match(md, /\| 1 \| Maßnahme 130 \|/);
 }, { timeout: 120_000 });
+
+it('an open Results panel follows ballots that arrive later', async (session) => {
+  const { lang } = session;
+  const en = lang !== 'de';
+  const mod = await session.openBoard(`/?lang=${lang}&ws=${server.url}`);
+  await mod.waitConnection('synced');
+  const a = await mod.createNote({ text: 'Maßnahme A' });
+  const other = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    let page = await other.newPage();
+    let part = new BoardPage(page, { lang, baseUrl: session.baseUrl });
+    const link = participantLink(mod.page.url());
+    await page.goto(link);
+    await part.waitReady();
+    await part.waitOutline(['Note: Maßnahme A']);
+    await mod.page.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+    const dlg = mod.page.getByRole('dialog', { name: en ? 'Start voting' : 'Abstimmung starten' });
+    await dlg.getByLabel(en ? 'Votes per person' : 'Stimmen pro Person').fill('1');
+    await dlg.getByRole('button', { name: en ? 'Start voting' : 'Abstimmung starten' }).click();
+    const left = page.getByRole('status').filter({ hasText: en ? 'Votes left' : 'Verbleibende Stimmen' });
+    await left.waitFor();
+    await part.clickElement(a.id);
+    await eventually(async () => {
+      if (!/0/.test(await left.textContent())) throw new Error(await left.textContent());
+    }, { message: 'the vote to be placed' });
+    // The participant is away when the round ends: the ballot stays on their device.
+    await page.close();
+    await mod.page.getByRole('button', { name: en ? 'End voting' : 'Abstimmung beenden' }).click();
+    await mod.page.getByRole('button', { name: en ? 'Results' : 'Ergebnisse' }).click();
+    const results = mod.page.getByRole('dialog', { name: en ? 'Results' : 'Ergebnisse' });
+    await results.getByText(en ? 'No votes' : 'Keine Stimmen', { exact: false }).waitFor();
+    // Back again: the ballot is published, and the open panel shows it.
+    page = await other.newPage();
+    part = new BoardPage(page, { lang, baseUrl: session.baseUrl });
+    await page.goto(link);
+    await part.waitReady();
+    await eventually(async () => {
+      const items = await results.getByRole('listitem').allTextContents();
+      if (items.length !== 1 || !/^1\s*Maßnahme A$/.test(items[0])) throw new Error(JSON.stringify(items));
+    }, { message: 'the open Results panel to list the late ballot' });
+  } finally {
+    await other.close();
+  }
+});

@@ -144,19 +144,23 @@ fn ranked_list(rows: Vec<crate::voting::ResultRow>) -> H {
 /// The results of the closed round, ranked; ties share a rank.
 pub fn results_panel(ui: Ui) -> H {
     let lang = ui.lang;
-    let rows = with_editor(|ed| crate::voting::results(ed)).unwrap_or_default();
-    let copy_text: String = rows
-        .iter()
-        .map(|(text, votes, rank)| format!("{rank}. ({votes}) {}", text.replace('\n', " ")))
-        .collect::<Vec<_>>()
-        .join("\n");
     let status = text("p", "").class("status").attr("role", "status");
     let st = status.0.clone();
-    let list: H = if rows.is_empty() {
-        text("p", t(lang, Msg::NoVotes))
-    } else {
-        ranked_list(rows)
-    };
+    // The ranking follows ballots that arrive while the panel is open (they are
+    // published when the round ends, some a moment later than others).
+    let list = h("div").class("results-list");
+    let host = list.0.clone();
+    Effect::new(move |_| {
+        ui.tally.track();
+        let rows = with_editor(|ed| crate::voting::results(ed)).unwrap_or_default();
+        let built: H = if rows.is_empty() {
+            text("p", t(lang, Msg::NoVotes))
+        } else {
+            ranked_list(rows)
+        };
+        host.set_inner_html("");
+        let _ = host.append_child(&built.0);
+    });
     // Earlier rounds, kept by the moderator, each folded away under its name.
     let earlier = with_editor(|ed| crate::voting::earlier_results(ed, lang)).unwrap_or_default();
     let earlier: Vec<H> = earlier
@@ -170,6 +174,12 @@ pub fn results_panel(ui: Ui) -> H {
     let close = move || ui.show_results.set(false);
     let mut actions = vec![
         text("button", t(lang, Msg::CopyResults)).on("click", move |_| {
+            let rows = with_editor(|ed| crate::voting::results(ed)).unwrap_or_default();
+            let copy_text: String = rows
+                .iter()
+                .map(|(text, votes, rank)| format!("{rank}. ({votes}) {}", text.replace('\n', " ")))
+                .collect::<Vec<_>>()
+                .join("\n");
             if let Some(c) = web_sys::window().map(|w| w.navigator().clipboard()) {
                 let p = c.write_text(&copy_text);
                 let st = st.clone();
