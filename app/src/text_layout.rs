@@ -56,22 +56,46 @@ pub struct TextLayout {
 
 pub const MAX_FONT: f64 = 24.0;
 pub const MIN_FONT: f64 = 6.0;
+/// Below this size a word is broken rather than the whole text shrunk further: one
+/// long compound ("Feedbackgespräche") should not make a note unreadable from afar
+/// while its neighbours are fine.
+pub const MIN_UNBROKEN: f64 = 14.0;
 pub const LINE_HEIGHT: f64 = 1.25;
 
 /// Lays out `text` in a `w × h` box. `measure(s, size)` returns the width of `s` at
 /// font size `size`. Returns the largest size ≤ `MAX_FONT` at which the wrapped text
-/// fits without breaking a word; a word is broken only when even `MIN_FONT` leaves
-/// no other way (at `MIN_FONT` the text may overflow; the renderer clips).
+/// fits without breaking a word (lines break at spaces and after hyphens), down to
+/// `MIN_UNBROKEN`; below that, words may be broken (with a hyphen where it fits), down
+/// to `MIN_FONT` (where the text may overflow; the renderer clips).
 pub fn layout(text: &str, w: f64, h: f64, measure: &mut dyn FnMut(&str, f64) -> f64) -> TextLayout {
     let mut size = MAX_FONT;
     loop {
         let (lines, broke_word) = wrap(text, w, size, measure);
-        let height = lines.len() as f64 * size * LINE_HEIGHT;
-        if (height <= h && !broke_word) || size <= MIN_FONT {
+        let fits = lines.len() as f64 * size * LINE_HEIGHT <= h;
+        if (fits && (!broke_word || size <= MIN_UNBROKEN)) || size <= MIN_FONT {
             return TextLayout { size, lines };
         }
-        size = (size * 0.9).max(MIN_FONT);
+        size = if size > MIN_UNBROKEN {
+            (size * 0.9).max(MIN_UNBROKEN)
+        } else {
+            (size * 0.9).max(MIN_FONT)
+        };
     }
+}
+
+/// A word's parts that a line may end after: split after each hyphen
+/// ("Homeoffice-Regelung" → "Homeoffice-", "Regelung").
+fn parts(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, ch) in word.char_indices() {
+        if ch == '-' && i + 1 < word.len() && i > start {
+            out.push(&word[start..=i]);
+            start = i + 1;
+        }
+    }
+    out.push(&word[start..]);
+    out
 }
 
 /// Wrapped lines, and whether a word had to be broken.
@@ -86,30 +110,46 @@ fn wrap(
     for para in text.split('\n') {
         let mut line = String::new();
         for word in para.split(' ') {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if measure(&candidate, size) <= w {
-                line = candidate;
-                continue;
-            }
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
-            }
-            // A word wider than the box is broken by characters.
-            let mut piece = String::new();
-            for ch in word.chars() {
-                piece.push(ch);
-                if measure(&piece, size) > w && piece.chars().count() > 1 {
-                    piece.pop();
-                    out.push(std::mem::take(&mut piece));
-                    piece.push(ch);
-                    broke = true;
+            for (k, part) in parts(word).into_iter().enumerate() {
+                // The first part of a word follows a space; later parts follow the hyphen.
+                let candidate = if line.is_empty() {
+                    part.to_string()
+                } else if k == 0 {
+                    format!("{line} {part}")
+                } else {
+                    format!("{line}{part}")
+                };
+                if measure(&candidate, size) <= w {
+                    line = candidate;
+                    continue;
                 }
+                if !line.is_empty() {
+                    out.push(std::mem::take(&mut line));
+                }
+                // A part wider than the box is broken by characters, with a hyphen
+                // where one fits.
+                let mut piece = String::new();
+                for ch in part.chars() {
+                    piece.push(ch);
+                    if measure(&piece, size) > w && piece.chars().count() > 1 {
+                        piece.pop();
+                        let mut head = std::mem::take(&mut piece);
+                        if !head.ends_with('-') && head.chars().count() > 2 {
+                            let last = head.pop();
+                            if measure(&format!("{head}-"), size) <= w {
+                                head.push('-');
+                                piece.extend(last);
+                            } else {
+                                head.extend(last);
+                            }
+                        }
+                        out.push(head);
+                        piece.push(ch);
+                        broke = true;
+                    }
+                }
+                line = piece;
             }
-            line = piece;
         }
         out.push(line);
     }
@@ -175,5 +215,25 @@ mod tests {
         );
         assert!(l.lines.len() > 1);
         assert!(l.lines.iter().all(|s| mono(s, l.size) <= 100.0));
+    }
+
+    #[test]
+    fn lines_break_after_hyphens() {
+        // "Homeoffice-Regelung" is 19 characters (9.5 × size), too wide at 24 for 172.
+        let l = layout("Homeoffice-Regelung", 172.0, 172.0, &mut mono);
+        assert_eq!(l.lines, vec!["Homeoffice-", "Regelung"]);
+        assert_eq!(l.size, MAX_FONT, "no need to shrink");
+    }
+
+    #[test]
+    fn a_compound_that_would_need_a_tiny_font_is_broken_with_a_hyphen_instead() {
+        // 30 characters would need size 11.5 to stay whole in 172 units.
+        let l = layout("Datenschutzfolgenabschätzungen", 172.0, 172.0, &mut mono);
+        assert!(l.size >= MIN_UNBROKEN, "size {}", l.size);
+        assert!(l.lines.len() > 1, "{:?}", l.lines);
+        assert!(l.lines[0].ends_with('-'), "{:?}", l.lines);
+        assert!(l.lines.iter().all(|s| mono(s, l.size) <= 172.0));
+        let joined: String = l.lines.concat().replace('-', "");
+        assert_eq!(joined, "Datenschutzfolgenabschätzungen");
     }
 }
