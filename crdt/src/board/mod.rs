@@ -478,10 +478,22 @@ impl Board {
         origin: &str,
     ) -> Result<Option<Vec<u8>>, BoardError> {
         let update = Update::decode_v1(bytes).map_err(|e| BoardError::BadUpdate(e.to_string()))?;
-        let mut txn = self.txn(origin)?;
-        txn.apply_update(update)
-            .map_err(|e| BoardError::BadUpdate(e.to_string()))?;
-        let changed = txn.state_vector() != *txn.before_state() || !txn.delete_set().is_empty();
-        Ok(changed.then(|| txn.encode_update_v1()))
+        let stored = self.updates.borrow().len();
+        let changed = {
+            let mut txn = self.txn(origin)?;
+            txn.apply_update(update)
+                .map_err(|e| BoardError::BadUpdate(e.to_string()))?;
+            let changed = txn.state_vector() != *txn.before_state() || !txn.delete_set().is_empty();
+            if changed && origin == LOAD {
+                // Loads are not recorded for the store: encode here.
+                return Ok(Some(txn.encode_update_v1()));
+            }
+            changed
+        };
+        // Committed: the store's observer has just encoded this transaction's update;
+        // use that rather than encoding it a second time.
+        Ok(changed
+            .then(|| self.updates.borrow().get(stored).cloned())
+            .flatten())
     }
 }
