@@ -296,10 +296,14 @@ it('a moderator runs template, timer, private brainstorm, reveal, lock, vote and
         (els) => JSON.stringify(els.map((e) => e.id).sort()) === JSON.stringify(templateIds),
         `${p.name} to receive the whole template (${templateIds.length} elements)`,
       );
-      const outline = await p.board.outlineTexts();
-      assert.ok(outline.some((t) => t.startsWith("Frame: Do's")) && outline.some((t) => t.startsWith("Frame: Don'ts")),
-        `${p.name}'s outline lists the frames: ${JSON.stringify(outline)}`);
-      assert.ok(await hasNote(p.board, 'Speak openly about challenges'), `${p.name}'s outline lists the example notes`);
+      // Others' edits reach the outline a moment later (it follows them every 250 ms).
+      await eventually(async () => {
+        const outline = await p.board.outlineTexts();
+        if (!(outline.some((t) => t.startsWith("Frame: Do's")) && outline.some((t) => t.startsWith("Frame: Don'ts")))) {
+          throw new Error(`${p.name}'s outline lists the frames: ${JSON.stringify(outline)}`);
+        }
+        if (!(await hasNote(p.board, 'Speak openly about challenges'))) throw new Error(`${p.name}'s outline lists the example notes`);
+      }, { message: `${p.name}'s outline to list the template` });
       await p.board.templatesRegion.waitFor({ state: 'hidden' });
     }
 
