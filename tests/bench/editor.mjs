@@ -37,7 +37,7 @@ try {
     // Baseline from the same page and run: idle frames, no view change.
     const idle = []
     let prev = await frame()
-    for (let i = 0; i < 60; i++) { const t = await frame(); idle.push(t - prev); prev = t }
+    for (let i = 0; i < 120; i++) { const t = await frame(); idle.push(t - prev); prev = t }
     idle.sort((a, b) => a - b)
     const deltas = []
     let last = await frame()

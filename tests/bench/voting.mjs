@@ -503,7 +503,7 @@ console.log(`Voting clicks: a round on the frame, several dots per element, ${CL
 console.log(`places a dot. Pan: one view change per frame, ${PAN_FRAMES} rAF deltas, with the ${CLICKS} dots shown, against the same`)
 console.log('pan before the round and the page\'s idle frames. Closing: from the moderator\'s pointerdown on "End voting" to')
 console.log('the first frame after the totals are painted (every ballot in the moderator\'s document), and to the Results')
-console.log('panel, opened then (it is built when opened and does not follow later ballots), listing its rows: only')
+console.log('panel, opened then (after every ballot is in, so that all runs list the same rows), listing its rows: only')
 console.log(`elements with votes, ranked. ${VOTERS} voters × 3 votes (${close8.rows} rows) against the first round, 1 voter with ${CLICKS} dots (${close1.rows} rows).\n`)
 console.log('| measure | ms: p50 / p95 | baseline (same run) | ÷ baseline |')
 console.log('|---|---:|---|---:|')
