@@ -77,13 +77,12 @@ pub fn paint_bounds(e: &Element) -> Rect {
     }
 }
 
+/// Cells a rectangle touches. Coordinates are finite but may be anything a peer wrote
+/// (±1e300): cell numbers are clamped so that counting them cannot overflow.
 fn cell_range(r: &Rect) -> (i64, i64, i64, i64) {
-    (
-        (r.x / CELL).floor() as i64,
-        (r.y / CELL).floor() as i64,
-        ((r.x + r.w) / CELL).floor() as i64,
-        ((r.y + r.h) / CELL).floor() as i64,
-    )
+    const LIMIT: f64 = (1u64 << 40) as f64;
+    let cell = |v: f64| (v / CELL).floor().clamp(-LIMIT, LIMIT) as i64;
+    (cell(r.x), cell(r.y), cell(r.x + r.w), cell(r.y + r.h))
 }
 
 impl Scene {
@@ -204,7 +203,7 @@ impl Scene {
         let b = paint_bounds(&e);
         let (x0, y0, x1, y1) = cell_range(&b);
         let id = e.id.clone();
-        if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS {
+        if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > MAX_CELLS {
             self.overflow.insert(id.clone());
         } else {
             let mut cells = Vec::new();
@@ -531,5 +530,31 @@ mod tests {
         board.apply(&Command::Create(many), LOCAL).unwrap();
         scene.update(&board, &board.take_changes());
         assert_eq!(scene.take_damage(), None);
+    }
+
+    #[test]
+    fn elements_at_absurd_coordinates_go_to_the_overflow_list_without_hanging() {
+        let mut board = Board::new(1);
+        let mut far = NewElement::note_centred(0.0, 0.0, "yellow");
+        (far.x, far.y, far.w, far.h) = (-1e300, -1e300, 1e300, 1e300);
+        let mut huge = NewElement::note_centred(0.0, 0.0, "blue");
+        (huge.x, huge.w) = (-1e308, 1.7e308);
+        board
+            .apply(&Command::Create(vec![far, huge]), LOCAL)
+            .unwrap();
+        let mut scene = Scene::from_board(&board);
+        assert_eq!(scene.len(), 2);
+        let view = Rect {
+            x: -1e301,
+            y: -1e301,
+            w: 2e301,
+            h: 2e301,
+        };
+        assert_eq!(scene.query(&view).len(), 2);
+        // Hit tests over them finish too (they used to overflow counting cells).
+        assert!(
+            scene.hit(5.0, 5.0).is_some(),
+            "the far note covers the origin"
+        );
     }
 }
