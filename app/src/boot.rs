@@ -304,26 +304,23 @@ fn save_now() {
     let (Some(store), Some(link)) = (store, link) else {
         return;
     };
-    let Some((updates, local, entry)) = with_editor(|ed| {
-        let (updates, local) = ed.board.take_update_parts();
-        (updates, local, known_board(&link, ed))
-    }) else {
+    let Some((parts, entry)) =
+        with_editor(|ed| (ed.board.take_update_parts(), known_board(&link, ed)))
+    else {
         return;
     };
-    if updates.is_empty() {
+    if parts.is_empty() {
         return;
     }
-    // Edits made here go to the write-ahead log first (synchronous); what came only
-    // from peers does not: they still hold it if this page goes away, and a board
-    // arriving from a peer (megabytes) would fill localStorage.
-    let logged: Vec<String> = if local {
-        updates
-            .iter()
-            .filter_map(|u| crate::wal::write(&link.room, u))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Edits made here go to the write-ahead log first (synchronous); what came from
+    // peers does not: they still hold it if this page goes away, and a board arriving
+    // from a peer (megabytes) would fill localStorage.
+    let logged: Vec<String> = parts
+        .iter()
+        .filter(|(_, here)| *here)
+        .filter_map(|(u, _)| crate::wal::write(&link.room, u))
+        .collect();
+    let updates: Vec<Vec<u8>> = parts.into_iter().map(|(u, _)| u).collect();
     SAVE.with(|s| s.borrow_mut().in_flight += 1);
     leptos::task::spawn_local(async move {
         match store.append(&entry, &updates).await {
@@ -336,6 +333,8 @@ fn save_now() {
 
 /// A promise that resolves once every change so far is stored.
 pub fn when_saved() -> js_sys::Promise {
+    // Changes received but not yet read in (they wait for the next frame) count too.
+    crate::state::refresh_if_remote();
     js_sys::Promise::new(&mut |resolve, _reject| {
         let idle = SAVE.with(|s| {
             let mut s = s.borrow_mut();

@@ -28,6 +28,9 @@ thread_local! {
     static SAVED: RefCell<Option<Option<Vec<u8>>>> = const { RefCell::new(None) };
 }
 
+/// The localStorage copy meaning "no drafts" (not base64 of anything).
+const NONE: &str = "-";
+
 fn key(room: &str) -> String {
     format!("lernraum.drafts.{room}")
 }
@@ -65,11 +68,15 @@ pub async fn load() {
         }
     }
     let logged = storage().and_then(|s| s.get_item(&key(&room)).ok()?);
-    if let Some(text) = logged {
-        match b64().decode(text) {
+    match logged.as_deref() {
+        // "No drafts any more" whose IndexedDB delete had not committed: what
+        // IndexedDB still holds was revealed or deleted already.
+        Some(NONE) => parts.clear(),
+        Some(text) => match b64().decode(text) {
             Ok(bytes) => parts.push(bytes),
             Err(e) => log::warn!("unreadable drafts in localStorage ignored: {e}"),
-        }
+        },
+        None => {}
     }
     let readable = crate::state::with_editor(|ed| parts.iter().all(|p| ed.load_drafts(p)));
     if readable == Some(true) {
@@ -93,22 +100,28 @@ pub fn save(ed: &Editor) {
         return;
     }
     SAVED.with(|s| *s.borrow_mut() = Some(bytes.clone()));
-    let logged = bytes.as_ref().map(|b| b64().encode(b));
+    // No drafts is written as the marker `NONE` until IndexedDB's delete commits.
+    let logged = bytes
+        .as_ref()
+        .map(|b| b64().encode(b))
+        .unwrap_or_else(|| NONE.to_string());
+    let store = crate::boot::store();
     if let Some(s) = storage() {
-        let _ = match &logged {
-            Some(text) => s.set_item(&key(&room), text),
-            None => s.remove_item(&key(&room)),
+        let _ = match (&store, &bytes) {
+            // Without IndexedDB this copy is all there is: none means none.
+            (None, None) => s.remove_item(&key(&room)),
+            _ => s.set_item(&key(&room), &logged),
         };
     }
-    let Some(store) = crate::boot::store() else {
+    let Some(store) = store else {
         return;
     };
     leptos::task::spawn_local(async move {
         match store.put_drafts(&room, bytes.as_deref()).await {
             Ok(()) => {
                 // Stored: drop the localStorage copy unless a newer save replaced it.
-                if let (Some(s), Some(text)) = (storage(), logged) {
-                    if s.get_item(&key(&room)).ok().flatten().as_ref() == Some(&text) {
+                if let Some(s) = storage() {
+                    if s.get_item(&key(&room)).ok().flatten().as_ref() == Some(&logged) {
                         let _ = s.remove_item(&key(&room));
                     }
                 }

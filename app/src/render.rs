@@ -46,7 +46,11 @@ impl Renderer {
             let Some(area) = areas.iter().copied().reduce(|a, b| a.union(&b)) else {
                 return;
             };
-            let reach = (DAMAGE_REACH_PX / cam.z).max(DAMAGE_REACH_UNITS);
+            let mut reach = (DAMAGE_REACH_PX / cam.z).max(DAMAGE_REACH_UNITS);
+            if !editor.vote_marks.is_empty() {
+                // Own vote dots run up to ~9.5 dot radii left of an element's corner.
+                reach = reach.max(10.0 * (9.0 / cam.z).max(9.0));
+            }
             ctx.save();
             // Whole device pixels: a clip edge through a pixel would blend the new
             // drawing with what was there (a faint seam).
@@ -269,11 +273,12 @@ fn intersection(
 
 /// The screen area (as a board rectangle) a cursor with its name tag covers.
 pub fn cursor_area(cam: crate::camera::Camera, x: f64, y: f64) -> crdt::geometry::Rect {
-    // Arrow 11 × 16 px, tag below-right up to ~220 px wide and 20 px high.
+    // Arrow 11 × 16 px, the name tag below-right: up to ~13 px per character of the
+    // longest name, 20 px high.
     crdt::geometry::Rect {
         x: x - 4.0 / cam.z,
         y: y - 4.0 / cam.z,
-        w: 360.0 / cam.z,
+        w: (crate::peers::MAX_NAME as f64 * 13.0 + 40.0) / cam.z,
         h: 44.0 / cam.z,
     }
 }

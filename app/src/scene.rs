@@ -57,8 +57,8 @@ pub fn paint_bounds(e: &Element) -> Rect {
             let label = if e.text.is_empty() {
                 0.0
             } else {
-                // At most ~0.6 em per character of the label font, plus its padding.
-                e.text.chars().count() as f64 * crate::kinds::arrow::LABEL_FONT * 0.35 + 8.0
+                // Up to 1 em per character (wide glyphs), half of it on each side.
+                e.text.chars().count() as f64 * crate::kinds::arrow::LABEL_FONT * 0.5 + 8.0
             };
             let head = crate::kinds::arrow::HEAD;
             (head + label, head + 12.0, head + label, head + 12.0)
@@ -67,6 +67,8 @@ pub fn paint_bounds(e: &Element) -> Rect {
             let w = crate::kinds::ink::WIDTH;
             (w, w, w, w)
         }
+        // Free text is sized with its author's fonts; another machine's may be wider.
+        crdt::Kind::Text => (0.0, 0.0, b.w * 0.5 + 16.0, b.h * 0.5),
         _ => (0.0, 0.0, 0.0, 0.0),
     };
     Rect {
@@ -91,8 +93,31 @@ impl Scene {
         for e in board.elements() {
             s.insert(e);
         }
+        // Arrows inserted before the elements they are bound to: place them again.
+        let arrows: Vec<String> = s.arrows_of.values().flatten().cloned().collect();
+        for id in arrows {
+            s.reindex(&id);
+        }
         s.order_dirty = true;
         s
+    }
+
+    /// Where drawing `e` may reach, for culling: an arrow's whole course between the
+    /// elements it is bound to (its stored box may lag behind them), else `paint_bounds`.
+    fn cull_bounds(&self, e: &Element) -> Rect {
+        match e.kind {
+            crdt::Kind::Arrow => self.arrow_extent(e),
+            _ => paint_bounds(e),
+        }
+    }
+
+    /// Files an element again under its current cull bounds (an arrow whose bound
+    /// element moved).
+    fn reindex(&mut self, id: &str) {
+        if let Some(e) = self.by_id.get(id).cloned() {
+            self.remove(id);
+            self.insert(e);
+        }
     }
 
     /// Whether `e` may not be changed by this person now.
@@ -128,6 +153,15 @@ impl Scene {
             if let Some(e) = board.element(id) {
                 self.insert(e);
             }
+        }
+        // Arrows bound to what changed follow it: file them under their new course.
+        let follow: Vec<String> = ids
+            .iter()
+            .flat_map(|id| self.arrows_of.get(id.as_str()).into_iter().flatten())
+            .cloned()
+            .collect();
+        for a in follow {
+            self.reindex(&a);
         }
         self.damage_around(&ids);
         if !change.added.is_empty()
@@ -200,7 +234,7 @@ impl Scene {
                     .insert(e.id.clone());
             }
         }
-        let b = paint_bounds(&e);
+        let b = self.cull_bounds(&e);
         let (x0, y0, x1, y1) = cell_range(&b);
         let id = e.id.clone();
         if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > MAX_CELLS {
@@ -296,7 +330,7 @@ impl Scene {
             // Zoomed far out: walking the occupied cells is cheaper than the range.
             self.by_id
                 .values()
-                .filter(|e| paint_bounds(e).intersects(view))
+                .filter(|e| self.cull_bounds(e).intersects(view))
                 .filter_map(|e| self.rank.get(&e.id).copied())
                 .collect()
         } else {
@@ -309,7 +343,7 @@ impl Scene {
                             if seen.insert(id.as_str()) {
                                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id))
                                 {
-                                    if paint_bounds(e).intersects(view) {
+                                    if self.cull_bounds(e).intersects(view) {
                                         out.push(*r);
                                     }
                                 }
@@ -320,7 +354,7 @@ impl Scene {
             }
             for id in &self.overflow {
                 if let (Some(e), Some(r)) = (self.by_id.get(id), self.rank.get(id)) {
-                    if paint_bounds(e).intersects(view) {
+                    if self.cull_bounds(e).intersects(view) {
                         out.push(*r);
                     }
                 }
@@ -556,5 +590,63 @@ mod tests {
             scene.hit(5.0, 5.0).is_some(),
             "the far note covers the origin"
         );
+    }
+
+    #[test]
+    fn a_bound_arrow_is_found_along_its_course_even_when_its_stored_box_lags() {
+        let mut board = Board::new(1);
+        let a = NewElement::note_centred(0.0, 0.0, "yellow");
+        let b = NewElement::note_centred(0.0, 4000.0, "yellow");
+        let arrow = NewElement {
+            id: "arrow".into(),
+            kind: crdt::Kind::Arrow,
+            // Stored far from where it is drawn (as a client that does not rewrite
+            // bound arrows' points leaves it).
+            x: 9000.0,
+            y: 9000.0,
+            w: 10.0,
+            h: 10.0,
+            color: "gray".into(),
+            text: String::new(),
+            parent: None,
+            z: None,
+            pts: vec![0.0, 0.0, 10.0, 10.0],
+            from: Some(a.id.clone()),
+            to: Some(b.id.clone()),
+        };
+        // The arrow is created first, before the elements it is bound to.
+        board.apply(&Command::Create(vec![arrow]), LOCAL).unwrap();
+        board
+            .apply(&Command::Create(vec![a, b.clone()]), LOCAL)
+            .unwrap();
+        let mut scene = Scene::from_board(&board);
+        board.take_changes();
+        let middle = Rect {
+            x: -10.0,
+            y: 1990.0,
+            w: 20.0,
+            h: 20.0,
+        };
+        let ids = |scene: &mut Scene, r: &Rect| -> Vec<String> {
+            scene.query(r).into_iter().map(|e| e.id.clone()).collect()
+        };
+        assert_eq!(ids(&mut scene, &middle), vec!["arrow".to_string()]);
+        // B moves sideways: the arrow's course with it.
+        board
+            .apply(
+                &Command::Move {
+                    moves: vec![(b.id.clone(), 6000.0, 3900.0)],
+                },
+                LOCAL,
+            )
+            .unwrap();
+        scene.update(&board, &board.take_changes());
+        let new_middle = Rect {
+            x: 3040.0,
+            y: 1990.0,
+            w: 20.0,
+            h: 20.0,
+        };
+        assert!(ids(&mut scene, &new_middle).contains(&"arrow".to_string()));
     }
 }

@@ -37,6 +37,14 @@ thread_local! {
     static PAINTS: Cell<(u64, u64, u64)> = const { Cell::new((0, 0, 0)) };
 }
 
+/// Reads remote changes still waiting for their frame into the UI state now (so
+/// what follows, such as storing, sees them).
+pub fn refresh_if_remote() {
+    if REMOTE_PENDING.with(|p| p.get()) {
+        refresh();
+    }
+}
+
 /// Whether a frame or a refresh for remote changes is still to come.
 pub fn frame_pending() -> bool {
     FRAME_PENDING.with(|p| p.get()) || REMOTE_PENDING.with(|p| p.get())
@@ -603,16 +611,18 @@ fn request_frame() {
     }
     request_animation_frame(|| {
         FRAME_PENDING.with(|p| p.set(false));
-        let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
         // Remote changes: read them into the UI state first (vote totals, locks,
-        // drafts to publish…), so this frame paints what they lead to.
+        // drafts to publish, a glide to the moderator's view…), so this frame paints
+        // what they lead to.
         if REMOTE_PENDING.with(|p| p.get()) {
             refresh();
         }
+        let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
         let full = FULL_PENDING.with(|f| f.replace(false));
         paint(full);
         refresh();
-        if gliding {
+        // Still gliding (or a glide just started in the refresh above): next frame.
+        if gliding || with_editor(|ed| ed.glide.is_some()).unwrap_or(false) {
             schedule_frame();
         }
     });
@@ -637,6 +647,9 @@ fn paint(full: bool) {
                         let others = DAMAGE.with(|d| std::mem::take(&mut *d.borrow_mut()));
                         let view = view_signature(ed);
                         let same_view = LAST_VIEW.with(|v| v.replace(Some(view))) == Some(view);
+                        // A drag in progress draws moved copies where no damage is
+                        // recorded: repaint everything while there is one.
+                        let full = full || !ed.previews().is_empty();
                         let damage = content
                             .filter(|_| !full && same_view)
                             .map(|mut areas| {

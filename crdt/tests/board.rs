@@ -1163,30 +1163,35 @@ fn stored_updates_say_whether_any_was_made_here() {
     let mut b = Board::new(2);
     b.take_updates();
     b.apply_update(&a.encode(), REMOTE).unwrap();
-    let (parts, local) = b.take_update_parts();
-    assert!(!local, "only received from a peer");
+    assert!(!b.unsaved_local());
+    let parts = b.take_update_parts();
     assert_eq!(parts.len(), 1);
-    assert!(b.take_update_parts().0.is_empty(), "taken");
+    assert!(!parts[0].1, "only received from a peer");
+    assert!(b.take_update_parts().is_empty(), "taken");
+    let mut c = board(3);
+    create(&mut c, &["c"]);
+    b.apply_update(&c.encode(), REMOTE).unwrap();
     create(&mut b, &["b"]);
-    b.apply_update(&a.encode(), REMOTE).unwrap();
-    let (parts, local) = b.take_update_parts();
-    assert!(local, "one of them was made here");
-    assert_eq!(parts.len(), 1, "the second remote update changed nothing");
+    assert!(b.unsaved_local());
+    let parts = b.take_update_parts();
+    assert_eq!(
+        parts.iter().map(|(_, here)| *here).collect::<Vec<_>>(),
+        vec![false, true],
+        "each update says where it was made"
+    );
+    assert!(!b.unsaved_local());
     b.apply_update(&a.encode(), LOAD).unwrap();
     assert!(
-        b.take_update_parts().0.is_empty(),
+        b.take_update_parts().is_empty(),
         "loads are never stored again"
     );
     // The parts restore the board.
-    let mut c = Board::new(3);
-    let (parts, _) = {
-        let mut d = Board::new(4);
-        d.apply_update(&a.encode(), REMOTE).unwrap();
-        create(&mut d, &["d"]);
-        d.take_update_parts()
-    };
-    for p in &parts {
-        c.apply_update(p, LOAD).unwrap();
+    let mut d = Board::new(4);
+    d.apply_update(&a.encode(), REMOTE).unwrap();
+    create(&mut d, &["d"]);
+    let mut e = Board::new(5);
+    for (p, _) in &d.take_update_parts() {
+        e.apply_update(p, LOAD).unwrap();
     }
-    assert_eq!(c.elements().len(), 2);
+    assert_eq!(e.elements().len(), 2);
 }

@@ -92,6 +92,7 @@ it('"Bring everyone here" moves participants to the moderator\'s view; following
     return { x: -v.x + r.width / (2 * v.z), y: -v.y + r.height / (2 * v.z), z: v.z };
   });
   const target = await centre(mod);
+  const clicked = Date.now();
   await mod.page.getByRole('button', { name: n.bring }).click();
   await eventually(async () => {
     const c = await centre(part);
@@ -99,6 +100,8 @@ it('"Bring everyone here" moves participants to the moderator\'s view; following
       throw new Error(`participant at ${JSON.stringify(c)}, moderator ${JSON.stringify(target)}`);
     }
   }, { message: 'the participant\'s view to arrive at the moderator\'s' });
+  // The glide runs on its own frames: it does not wait for some later message.
+  assert.ok(Date.now() - clicked < 4000, `arrived ${Date.now() - clicked} ms after the click`);
   // Following: the participant follows the moderator from the People panel.
   await part.page.getByRole('button', { name: n.people, exact: true }).click();
   const panel = part.page.getByRole('region', { name: n.people });

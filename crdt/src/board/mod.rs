@@ -61,6 +61,9 @@ impl std::fmt::Display for BoardError {
 
 impl std::error::Error for BoardError {}
 
+/// An update (v1) to store, and whether it was made here (not received from a peer).
+type StoredUpdate = (Vec<u8>, bool);
+
 pub struct Board {
     doc: Doc,
     elements: MapRef,
@@ -72,7 +75,8 @@ pub struct Board {
     /// the top or bottom of the paint order is O(log n), not a scan.
     zorder: Rc<RefCell<ZOrder>>,
     /// Updates (v1) of every transaction not loaded from storage, for persistence.
-    updates: Rc<RefCell<Vec<Vec<u8>>>>,
+    /// Each with whether it was made here (not received from a peer).
+    updates: Rc<RefCell<Vec<StoredUpdate>>>,
     /// Some of `updates` were made here (not received from peers).
     local_unsaved: Rc<std::cell::Cell<bool>>,
     /// Updates (v1) this peer must send: neither loaded nor received from a peer.
@@ -129,8 +133,9 @@ impl Board {
         let subscribed = doc.observe_update_v1("persist", move |txn, e| {
             let origin = txn.origin();
             if origin != Some(&load) {
-                sink.borrow_mut().push(e.update.clone());
-                if origin != Some(&remote) {
+                let here = origin != Some(&remote);
+                sink.borrow_mut().push((e.update.clone(), here));
+                if here {
                     local.set(true);
                     out.borrow_mut().push(e.update.clone());
                 }
@@ -262,7 +267,12 @@ impl Board {
     /// (origin `LOAD`), merged into one; `None` if there were none. This is what a
     /// store appends to keep every edit, however soon the page goes away.
     pub fn take_updates(&self) -> Option<Vec<u8>> {
-        self.merged(self.take_update_parts().0)
+        self.merged(
+            self.take_update_parts()
+                .into_iter()
+                .map(|(u, _)| u)
+                .collect(),
+        )
     }
 
     /// Whether updates made here (not received from peers) wait to be stored.
@@ -271,12 +281,12 @@ impl Board {
     }
 
     /// As [`Board::take_updates`], unmerged (merging a board that arrived from a peer
-    /// in many pieces costs more than storing the pieces), with whether any of them
-    /// was made here rather than received from a peer: a store may log only those
+    /// in many pieces costs more than storing the pieces), each with whether it was
+    /// made here rather than received from a peer: a store may log only those
     /// synchronously, as peers still hold the others if the page goes away.
-    pub fn take_update_parts(&self) -> (Vec<Vec<u8>>, bool) {
-        let local = self.local_unsaved.replace(false);
-        (std::mem::take(&mut *self.updates.borrow_mut()), local)
+    pub fn take_update_parts(&self) -> Vec<(Vec<u8>, bool)> {
+        self.local_unsaved.set(false);
+        std::mem::take(&mut *self.updates.borrow_mut())
     }
 
     /// The updates to send to peers since the last call (everything except loads and
@@ -493,7 +503,7 @@ impl Board {
         // Committed: the store's observer has just encoded this transaction's update;
         // use that rather than encoding it a second time.
         Ok(changed
-            .then(|| self.updates.borrow().get(stored).cloned())
+            .then(|| self.updates.borrow().get(stored).map(|(u, _)| u.clone()))
             .flatten())
     }
 }
