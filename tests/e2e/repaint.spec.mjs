@@ -3,7 +3,9 @@
 // remote change, the canvas must equal a full repaint of the same state, pixel for
 // pixel, and the partial path must actually have been taken.
 import assert from 'node:assert/strict';
-import { e2eSuite, eventually } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, e2eSuite, eventually } from './harness.mjs';
 import { BoardPage } from './board-page.mjs';
 
 const { it } = e2eSuite(import.meta.url);
@@ -29,13 +31,14 @@ async function sameAsFullRepaint(b, step) {
     const c = document.querySelector('.board canvas');
     const ctx = c.getContext('2d');
     const before = ctx.getImageData(0, 0, c.width, c.height).data;
-    window.__beforeUrl = c.toDataURL();
+    // Kept for the artifacts if the frames differ.
+    window.__partialFrame = c.toDataURL();
     window.__lernraum.frame();
-    window.__afterUrl = c.toDataURL();
     const after = ctx.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     let big = 0;
     let first = null;
+    let bbox = null;
     for (let i = 0; i < before.length; i += 4) {
       const d = Math.max(
         Math.abs(before[i] - after[i]),
@@ -48,20 +51,21 @@ async function sameAsFullRepaint(b, step) {
       if (d > 48) big++;
       if (d > 12) {
         n++;
-        const x = (i / 4) % c.width; const y = Math.floor(i / 4 / c.width);
-        window.__bbox = window.__bbox && n > 1 ? [Math.min(window.__bbox[0], x), Math.min(window.__bbox[1], y), Math.max(window.__bbox[2], x), Math.max(window.__bbox[3], y)] : [x, y, x, y];
-        if (!first) first = { x: (i / 4) % c.width, y: Math.floor(i / 4 / c.width), before: [...before.slice(i, i + 3)], after: [...after.slice(i, i + 3)] };
+        const x = (i / 4) % c.width;
+        const y = Math.floor(i / 4 / c.width);
+        bbox = bbox ? [Math.min(bbox[0], x), Math.min(bbox[1], y), Math.max(bbox[2], x), Math.max(bbox[3], y)] : [x, y, x, y];
+        if (!first) first = { x, y, before: [...before.slice(i, i + 3)], after: [...after.slice(i, i + 3)] };
       }
     }
-    return { n, big, first, bbox: window.__bbox };
+    return { n, big, first, bbox };
   });
   const stale = diff.big > 0 || diff.n > 150;
   if (stale) {
-    const fs = await import('node:fs');
-    for (const k of ['__beforeUrl', '__afterUrl']) {
-      const url = await b.page.evaluate((k) => window[k], k);
-      fs.writeFileSync(`/tmp/repaint${k}.png`, Buffer.from(url.split(',')[1], 'base64'));
-    }
+    // Both frames next to the test's other artifacts, to look at.
+    const urls = await b.page.evaluate(() => [window.__partialFrame, document.querySelector('.board canvas').toDataURL()]);
+    const name = step.replace(/[^a-z0-9]+/gi, '-');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    urls.forEach((url, i) => fs.writeFileSync(path.join(ARTIFACTS, `repaint--${name}--${i ? 'full' : 'partial'}.png`), Buffer.from(url.split(',')[1], 'base64')));
   }
   assert.ok(!stale, `${step}: ${diff.n} pixels differ from a full repaint (${diff.big} by more than 48), first ${JSON.stringify(diff.first)} in ${JSON.stringify(diff.bbox)}`);
 }
