@@ -28,6 +28,8 @@ struct SaveState {
     in_flight: u32,
     /// A save of changes that only came from peers waits for more of them.
     deferred: bool,
+    /// The stored board was read and folded into one snapshot (or could not be).
+    loaded: bool,
     /// `whenSaved()` promises to resolve once nothing is in flight.
     waiters: Vec<js_sys::Function>,
 }
@@ -200,6 +202,8 @@ async fn load(link: RoomLink, ui: Ui) {
                     ui.notice
                         .set(Some(t(ui.lang, Msg::StorageUnavailable).to_string()));
                     ui.ready.set(true);
+                    SAVE.with(|s| s.borrow_mut().loaded = true);
+                    resolve_saved();
                     state::after_input();
                     return;
                 }
@@ -229,6 +233,8 @@ async fn load(link: RoomLink, ui: Ui) {
     with_editor(|ed| ed.flush());
     crate::drafts::load().await;
     ui.ready.set(true);
+    SAVE.with(|s| s.borrow_mut().loaded = true);
+    resolve_saved();
     state::after_input();
 }
 
@@ -283,10 +289,15 @@ const REMOTE_SAVE_DELAY_MS: u64 = 300;
 
 /// One save (or deferral) finished: resolves `whenSaved()` once none is left.
 fn finish_save() {
+    SAVE.with(|s| s.borrow_mut().in_flight -= 1);
+    resolve_saved();
+}
+
+/// Resolves the `whenSaved()` promises if the board is loaded and nothing is in flight.
+fn resolve_saved() {
     let waiters = SAVE.with(|s| {
         let mut s = s.borrow_mut();
-        s.in_flight -= 1;
-        if s.in_flight == 0 {
+        if s.loaded && s.in_flight == 0 {
             std::mem::take(&mut s.waiters)
         } else {
             Vec::new()
@@ -331,14 +342,15 @@ fn save_now() {
     });
 }
 
-/// A promise that resolves once every change so far is stored.
+/// A promise that resolves once the stored board has been read and every change so far
+/// is stored.
 pub fn when_saved() -> js_sys::Promise {
     // Changes received but not yet read in (they wait for the next frame) count too.
     crate::state::refresh_if_remote();
     js_sys::Promise::new(&mut |resolve, _reject| {
         let idle = SAVE.with(|s| {
             let mut s = s.borrow_mut();
-            if s.in_flight > 0 {
+            if !s.loaded || s.in_flight > 0 {
                 s.waiters.push(resolve.clone());
                 false
             } else {

@@ -177,6 +177,8 @@ for (const { what, lang, bytes: garbage } of UNREADABLE_BYTES) {
 it('a stored value that is not a byte array is kept, and an empty board works', async ({ board, page }) => {
   const room = board.room();
   const marker = 'not-a-snapshot-7f3a9c';
+  // The app has read and stored its board: nothing of it can overwrite what follows.
+  await board.whenSaved();
   await putStoredDoc(page, room, { json: { marker, bytes: [1, 2, 3] } });
   await board.reload();
   await alert(board).waitFor({ state: 'visible' });
