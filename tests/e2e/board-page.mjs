@@ -107,6 +107,19 @@ export function participantLink(url) {
   return u.toString();
 }
 
+/**
+ * A second tab of the board at `url` (same browser context, so tabs sync over the
+ * BroadcastChannel), ready and on the channel.
+ */
+export async function secondTab(context, url, lang) {
+  const page = await context.newPage();
+  const b = new BoardPage(page, { lang, baseUrl: new URL(url).origin });
+  await page.goto(url);
+  await b.waitReady();
+  await page.waitForFunction(() => window.__lernraum.tabs(), null, { timeout: 10000 });
+  return b;
+}
+
 export function parseFragment(url) {
   const hash = new URL(url).hash.replace(/^#/, '');
   const out = {};

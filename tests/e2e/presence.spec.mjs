@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { e2eSuite, eventually } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { secondTab } from './board-page.mjs';
 import { startYServer, yClient } from './yws.mjs';
 
 const { it } = e2eSuite(import.meta.url);
@@ -14,15 +14,6 @@ const { it } = e2eSuite(import.meta.url);
 let server;
 before(async () => { server = await startYServer(); });
 after(async () => { await server?.stop(); });
-
-/** A second tab (same browser context: BroadcastChannel) of the board on `page`. */
-async function secondTab(context, url, lang) {
-  const page = await context.newPage();
-  const b = new BoardPage(page, { lang, baseUrl: new URL(url).origin });
-  await page.goto(url);
-  await b.waitReady();
-  return b;
-}
 
 function withQuery(url, query) {
   const u = new URL(url);

@@ -6,18 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, e2eSuite, eventually } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { secondTab } from './board-page.mjs';
 
 const { it } = e2eSuite(import.meta.url);
-
-async function secondTab(context, url, lang) {
-  const page = await context.newPage();
-  const b = new BoardPage(page, { lang, baseUrl: new URL(url).origin });
-  await page.goto(url);
-  await b.waitReady();
-  await page.waitForFunction(() => window.__lernraum.tabs(), null, { timeout: 10000 });
-  return b;
-}
 
 /** After the page has painted what it has, its canvas equals a full repaint. */
 async function sameAsFullRepaint(b, step) {

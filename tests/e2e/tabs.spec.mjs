@@ -3,18 +3,9 @@
 // room never reads the board.
 import assert from 'node:assert/strict';
 import { e2eSuite } from './harness.mjs';
-import { BoardPage } from './board-page.mjs';
+import { secondTab } from './board-page.mjs';
 
 const { it } = e2eSuite(import.meta.url);
-
-async function secondTab(context, url, lang) {
-  const page = await context.newPage();
-  const b = new BoardPage(page, { lang, baseUrl: new URL(url).origin });
-  await page.goto(url);
-  await b.waitReady();
-  await page.waitForFunction(() => window.__lernraum.tabs(), null, { timeout: 10000 });
-  return b;
-}
 
 it('a note created in one tab appears in the other, and edits flow both ways', async ({ board, context, page, lang }) => {
   await page.waitForFunction(() => window.__lernraum.tabs(), null, { timeout: 10000 });
