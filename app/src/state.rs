@@ -9,17 +9,14 @@ use leptos::prelude::*;
 
 use crate::editor::Editor;
 use crate::i18n::{kind_name, Lang};
-use crate::render::Renderer;
 use crate::tools::Tool;
 
-type Drawer = Box<dyn Fn(&mut Editor, &mut Renderer, Option<&[crate::camera::Rect]>)>;
+pub use crate::paint::{add_damage, paint_counts, paint_now, set_drawer};
 
 thread_local! {
     static EDITOR: RefCell<Option<Editor>> = const { RefCell::new(None) };
-    static RENDERER: RefCell<Renderer> = RefCell::new(Renderer::default());
     static FRAME_PENDING: Cell<bool> = const { Cell::new(false) };
     static UI: Cell<Option<Ui>> = const { Cell::new(None) };
-    static DRAWER: RefCell<Option<Drawer>> = RefCell::new(None);
     static AFTER_CHANGE: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
     static LAST_CONTENT: Cell<u64> = const { Cell::new(u64::MAX) };
     static OUTLINE_PENDING: Cell<bool> = const { Cell::new(false) };
@@ -27,14 +24,8 @@ thread_local! {
     static REMOTE_PENDING: Cell<bool> = const { Cell::new(false) };
     /// The next frame repaints everything (anything but remote changes asked for it).
     static FULL_PENDING: Cell<bool> = const { Cell::new(true) };
-    /// What the last painted frame showed, apart from the board content.
-    static LAST_VIEW: Cell<Option<u64>> = const { Cell::new(None) };
-    /// Areas others' cursors and selections left or reached since the last frame.
-    static DAMAGE: RefCell<Vec<crate::camera::Rect>> = const { RefCell::new(Vec::new()) };
     /// The vote marks changed in the last `refresh` (for `Ui::tally`).
     static TALLY_CHANGED: Cell<bool> = const { Cell::new(false) };
-    /// Frames painted whole, painted only where damaged, and skipped (nothing visible).
-    static PAINTS: Cell<(u64, u64, u64)> = const { Cell::new((0, 0, 0)) };
 }
 
 /// Reads remote changes still waiting for their frame into the UI state now (so
@@ -50,23 +41,6 @@ pub fn frame_pending() -> bool {
     FRAME_PENDING.with(|p| p.get()) || REMOTE_PENDING.with(|p| p.get())
 }
 
-/// How many frames were painted whole, only where damaged, or skipped.
-pub fn paint_counts() -> (u64, u64, u64) {
-    PAINTS.with(|p| p.get())
-}
-
-fn count_paint(kind: usize) {
-    PAINTS.with(|p| {
-        let (mut f, mut d, mut s) = p.get();
-        match kind {
-            0 => f += 1,
-            1 => d += 1,
-            _ => s += 1,
-        }
-        p.set((f, d, s));
-    });
-}
-
 pub fn install_editor(editor: Editor) {
     EDITOR.with(|e| *e.borrow_mut() = Some(editor));
 }
@@ -80,13 +54,6 @@ pub fn with_editor<R>(f: impl FnOnce(&mut Editor) -> R) -> Option<R> {
             None
         }
     })
-}
-
-/// Sets the function that paints a frame (installed by the board view).
-pub fn set_drawer(
-    f: impl Fn(&mut Editor, &mut Renderer, Option<&[crate::camera::Rect]>) + 'static,
-) {
-    DRAWER.with(|d| *d.borrow_mut() = Some(Box::new(f)));
 }
 
 /// Sets what runs after the board content changed (persistence).
@@ -361,13 +328,8 @@ fn outline_text(e: &crdt::Element, scene: &crate::scene::Scene) -> String {
 }
 
 fn set_outline(ui: Ui, items: Vec<OutlineItem>) {
-    RENDERER.with(|r| {
-        if let Ok(mut r) = r.try_borrow_mut() {
-            let ids: std::collections::HashSet<&str> =
-                items.iter().map(|i| i.id.as_str()).collect();
-            r.prune(|id| ids.contains(id));
-        }
-    });
+    let ids: std::collections::HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    crate::paint::prune(|id| ids.contains(id));
     set_if_changed(ui.outline, items);
 }
 
@@ -585,22 +547,13 @@ pub fn refresh() {
 
 /// Asks for one redraw on the next animation frame (coalesced).
 pub fn schedule_frame() {
-    FULL_PENDING.with(|f| f.set(true));
+    mark_full();
     request_frame();
 }
 
-/// Areas of the board to repaint on the next frame for changes from others (their
-/// cursors and selections), when nothing else changed.
-pub fn add_damage(areas: impl IntoIterator<Item = crate::camera::Rect>) {
-    DAMAGE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.extend(areas);
-        if d.len() > 1024 {
-            // Not worth listing: a full repaint.
-            d.clear();
-            FULL_PENDING.with(|f| f.set(true));
-        }
-    });
+/// The next frame repaints everything.
+pub(crate) fn mark_full() {
+    FULL_PENDING.with(|f| f.set(true));
 }
 
 /// A redraw on the next animation frame: only the damaged areas, unless a full
@@ -619,127 +572,13 @@ fn request_frame() {
         }
         let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
         let full = FULL_PENDING.with(|f| f.replace(false));
-        paint(full);
+        crate::paint::paint(full);
         refresh();
         // Still gliding (or a glide just started in the refresh above): next frame.
         if gliding || with_editor(|ed| ed.glide.is_some()).unwrap_or(false) {
             schedule_frame();
         }
     });
-}
-
-/// Paints everything immediately (the bench measures frames through this).
-pub fn paint_now() {
-    paint(true);
-}
-
-/// Paints a frame: everything when `full` or when the view (anything but the board
-/// content) changed since the last frame; else only the areas the board's changes
-/// and others' cursors damaged, and nothing at all when there are none.
-fn paint(full: bool) {
-    DRAWER.with(|d| {
-        if let Some(draw) = d.borrow().as_ref() {
-            RENDERER.with(|r| {
-                if let Ok(mut r) = r.try_borrow_mut() {
-                    with_editor(|ed| {
-                        ed.flush();
-                        let content = ed.scene.take_damage();
-                        let others = DAMAGE.with(|d| std::mem::take(&mut *d.borrow_mut()));
-                        let view = view_signature(ed);
-                        let same_view = LAST_VIEW.with(|v| v.replace(Some(view))) == Some(view);
-                        // A drag in progress draws moved copies where no damage is
-                        // recorded: repaint everything while there is one.
-                        let full = full || !ed.previews().is_empty();
-                        let damage = content
-                            .filter(|_| !full && same_view)
-                            .map(|mut areas| {
-                                areas.extend(others);
-                                areas
-                            })
-                            .filter(|areas| small(ed, areas));
-                        match damage {
-                            Some(areas) if areas.is_empty() => count_paint(2),
-                            Some(areas) => {
-                                count_paint(1);
-                                draw(ed, &mut r, Some(&areas));
-                            }
-                            None => {
-                                count_paint(0);
-                                draw(ed, &mut r, None);
-                            }
-                        }
-                    });
-                }
-            });
-        }
-    });
-}
-
-/// Whether repainting only `areas` is worth it: together they cover less than half
-/// of the view (a clipped repaint of most of it costs as much as a full one).
-fn small(ed: &Editor, areas: &[crate::camera::Rect]) -> bool {
-    let view = ed.camera.visible(ed.viewport.0, ed.viewport.1);
-    let covered: f64 = areas
-        .iter()
-        .filter(|a| a.intersects(&view))
-        .map(|a| a.w * a.h)
-        .sum();
-    covered < 0.5 * view.w * view.h
-}
-
-/// A fingerprint of everything a frame shows apart from the board content and others'
-/// cursors and selections (which report their damage): camera, viewport, tool state
-/// and previews, selection, text editing, vote marks, drafts, locks, cursor naming.
-fn view_signature(ed: &Editor) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let bits = |h: &mut std::collections::hash_map::DefaultHasher, v: &[f64]| {
-        v.iter().for_each(|x| x.to_bits().hash(h))
-    };
-    let rect = |h: &mut std::collections::hash_map::DefaultHasher, r: &crate::camera::Rect| {
-        bits(h, &[r.x, r.y, r.w, r.h])
-    };
-    let c = ed.camera;
-    bits(&mut h, &[c.x, c.y, c.z, ed.viewport.0, ed.viewport.1]);
-    ed.tool.hash(&mut h);
-    ed.selection.hash(&mut h);
-    ed.editing.hash(&mut h);
-    let mut previews: Vec<_> = ed.previews().into_iter().collect();
-    previews.sort_by(|a, b| a.0.cmp(&b.0));
-    for (id, r) in &previews {
-        id.hash(&mut h);
-        rect(&mut h, r);
-    }
-    if let Some((kind, r)) = ed.creating() {
-        format!("{kind:?}").hash(&mut h);
-        rect(&mut h, &r);
-    }
-    if let Some((a, b)) = ed.arrow.preview() {
-        bits(&mut h, &[a.0, a.1, b.0, b.1]);
-    }
-    let stroke = ed.pen.stroke();
-    stroke.len().hash(&mut h);
-    if let Some(p) = stroke.last() {
-        bits(&mut h, &[p.0, p.1]);
-    }
-    if let Some(r) = ed.select.marquee() {
-        rect(&mut h, &r);
-    }
-    let mut marks: Vec<_> = ed.vote_marks.iter().collect();
-    marks.sort_by(|a, b| a.0.cmp(b.0));
-    for (id, m) in marks {
-        id.hash(&mut h);
-        format!("{m:?}").hash(&mut h);
-    }
-    let mut drafts: Vec<_> = ed.draft_ids.iter().collect();
-    drafts.sort();
-    drafts.hash(&mut h);
-    let l = &ed.scene.locks;
-    (l.board, l.moderator, ed.anonymous_cursors).hash(&mut h);
-    let mut locked: Vec<_> = l.elements.iter().collect();
-    locked.sort();
-    locked.hash(&mut h);
-    h.finish()
 }
 
 /// After input: update signals now, redraw on the next frame.
