@@ -2,9 +2,12 @@
 //! for culling and hit tests. Updated incrementally from `BoardChange`s; the document
 //! stays the only source of truth (this is a read cache of it).
 
-use std::collections::{HashMap, HashSet};
-
 use crdt::{Board, BoardChange, Element};
+
+/// Maps and sets with a fast hasher (foldhash): the scene hashes every element id many
+/// times when a large board arrives.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use crate::camera::Rect;
 
@@ -18,7 +21,7 @@ const MAX_CELLS: i64 = 64;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Locks {
     pub board: bool,
-    pub elements: HashSet<String>,
+    pub elements: std::collections::HashSet<String>,
     /// This person moderates: no lock applies.
     pub moderator: bool,
 }
@@ -143,6 +146,9 @@ impl Scene {
             .chain(change.added.iter())
             .chain(change.updated.keys())
             .collect();
+        if ids.len() > MAX_DAMAGE {
+            self.damage = None;
+        }
         self.damage_around(&ids);
         for id in &change.removed {
             self.remove(id);
@@ -155,7 +161,7 @@ impl Scene {
             }
         }
         // Arrows bound to what changed follow it: file them under their new course.
-        let follow: Vec<String> = ids
+        let follow: HashSet<String> = ids
             .iter()
             .flat_map(|id| self.arrows_of.get(id.as_str()).into_iter().flatten())
             .cloned()
@@ -334,7 +340,7 @@ impl Scene {
                 .filter_map(|e| self.rank.get(&e.id).copied())
                 .collect()
         } else {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             let mut out = Vec::new();
             for cx in x0..=x1 {
                 for cy in y0..=y1 {

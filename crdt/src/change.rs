@@ -3,7 +3,8 @@
 //! redraws from this, never by re-reading the whole board.
 
 use std::collections::{BTreeMap, BTreeSet};
-use yrs::types::{EntryChange, Event, Events, PathSegment};
+use yrs::types::{Event, Events, PathSegment};
+use yrs::Map;
 use yrs::TransactionMut;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,20 +62,20 @@ impl BoardChange {
             let path = event.path();
             match (event, path.len()) {
                 (Event::Map(e), 0) => {
-                    for (key, change) in e.keys(txn) {
-                        match change {
-                            EntryChange::Inserted(_) | EntryChange::Updated(_, _) => {
-                                next.added.insert(key.to_string());
-                            }
-                            EntryChange::Removed(_) => {
-                                next.removed.insert(key.to_string());
-                            }
+                    // An element is added (or replaced) if its key is there now, and gone
+                    // if not: cheaper than asking the event for old and new values.
+                    let elements = e.target();
+                    for key in e.keys_touched() {
+                        if elements.contains_key(txn, &key) {
+                            next.added.insert(key.to_string());
+                        } else {
+                            next.removed.insert(key.to_string());
                         }
                     }
                 }
                 (Event::Map(e), _) => {
                     if let Some(PathSegment::Key(id)) = path.front() {
-                        let keys = e.keys(txn).keys().map(|k| k.to_string());
+                        let keys = e.keys_touched().into_iter().map(|k| k.to_string());
                         next.updated.entry(id.to_string()).or_default().extend(keys);
                     }
                 }

@@ -59,8 +59,6 @@ struct ItemLayout {
     right: Option<(u64, u64)>,
     /// Byte offset of the content (after the header).
     content_start: usize,
-    /// For a cuttable content: the elements, each `(byte range, clock length)`.
-    units: Option<Vec<(usize, usize, u64)>>,
 }
 
 #[derive(Debug)]
@@ -86,12 +84,12 @@ fn skip_any(c: &mut Cursor<'_>, depth: usize) -> Option<()> {
             c.read_exact(8).ok()?;
         }
         119 => {
-            c.read_string().ok()?;
+            skip_str(c)?;
         }
         118 => {
             let n: u64 = c.read_var().ok()?;
             for _ in 0..n {
-                c.read_string().ok()?;
+                skip_str(c)?;
                 skip_any(c, depth + 1)?;
             }
         }
@@ -107,6 +105,12 @@ fn skip_any(c: &mut Cursor<'_>, depth: usize) -> Option<()> {
         _ => return None,
     }
     Some(())
+}
+
+/// Skips a string whose text is not needed (keys, names): its bytes are passed on as
+/// they are.
+fn skip_str(c: &mut Cursor<'_>) -> Option<()> {
+    c.read_buf().ok().map(|_| ())
 }
 
 fn utf16_len(s: &str) -> u64 {
@@ -138,17 +142,18 @@ fn read_struct(c: &mut Cursor<'_>, bytes_len: usize) -> Option<Struct> {
     if info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0 {
         let named: u64 = c.read_var().ok()?;
         if named == 1 {
-            c.read_string().ok()?;
+            skip_str(c)?;
         } else {
             c.read_var::<u64>().ok()?;
             c.read_var::<u64>().ok()?;
         }
         if info & 0b0010_0000 != 0 {
-            c.read_string().ok()?;
+            skip_str(c)?;
         }
     }
     let content_start = c.next;
-    let mut units = None;
+    // Only the clock length here: the units of a content are listed (`units`) just for
+    // the few items too large for one piece.
     let len = match kind {
         CONTENT_DELETED => c.read_var::<u64>().ok()?,
         CONTENT_JSON | CONTENT_ANY => {
@@ -156,44 +161,27 @@ fn read_struct(c: &mut Cursor<'_>, bytes_len: usize) -> Option<Struct> {
             if n > bytes_len as u64 {
                 return None;
             }
-            let mut u = Vec::with_capacity(n as usize);
             for _ in 0..n {
-                let s = c.next;
                 if kind == CONTENT_JSON {
-                    c.read_string().ok()?;
+                    skip_str(c)?;
                 } else {
                     skip_any(c, 0)?;
                 }
-                u.push((s, c.next, 1));
             }
-            units = Some(u);
             n
         }
         CONTENT_BINARY => {
             c.read_buf().ok()?;
             1
         }
-        CONTENT_STRING => {
-            let s_start = c.next;
-            let s = c.read_string().ok()?.to_owned();
-            // Units: characters, with their byte range inside the original update.
-            let head = c.next - s_start - s.len();
-            let base = s_start + head;
-            let mut u = Vec::new();
-            for (i, ch) in s.char_indices() {
-                u.push((base + i, base + i + ch.len_utf8(), ch.len_utf16() as u64));
-            }
-            let n = utf16_len(&s);
-            units = Some(u);
-            n
-        }
+        CONTENT_STRING => utf16_len(std::str::from_utf8(c.read_buf().ok()?).ok()?),
         CONTENT_EMBED => {
-            c.read_string().ok()?;
+            skip_str(c)?;
             1
         }
         CONTENT_FORMAT => {
-            c.read_string().ok()?;
-            c.read_string().ok()?;
+            skip_str(c)?;
+            skip_str(c)?;
             1
         }
         CONTENT_TYPE => {
@@ -201,7 +189,7 @@ fn read_struct(c: &mut Cursor<'_>, bytes_len: usize) -> Option<Struct> {
             match type_ref {
                 // XmlElement and XmlHook carry a name.
                 3 | 5 => {
-                    c.read_string().ok()?;
+                    skip_str(c)?;
                 }
                 0 | 1 | 2 | 4 | 6 => {}
                 _ => return None,
@@ -209,7 +197,7 @@ fn read_struct(c: &mut Cursor<'_>, bytes_len: usize) -> Option<Struct> {
             1
         }
         CONTENT_DOC => {
-            c.read_string().ok()?;
+            skip_str(c)?;
             skip_any(c, 0)?;
             1
         }
@@ -226,9 +214,44 @@ fn read_struct(c: &mut Cursor<'_>, bytes_len: usize) -> Option<Struct> {
             info,
             right,
             content_start,
-            units,
         }),
     })
+}
+
+/// The elements of a cuttable content (strings, JSON and `any` lists), each as `(byte
+/// range inside the update, clock length)`; `None` for a content that cannot be cut.
+fn units(update: &[u8], item: &ItemLayout) -> Option<Vec<(usize, usize, u64)>> {
+    let kind = item.info & 0b1_1111;
+    let mut c = Cursor::new(update);
+    c.next = item.content_start;
+    match kind {
+        CONTENT_JSON | CONTENT_ANY => {
+            let n: u64 = c.read_var().ok()?;
+            let mut u = Vec::with_capacity(n.min(update.len() as u64) as usize);
+            for _ in 0..n {
+                let s = c.next;
+                if kind == CONTENT_JSON {
+                    c.read_string().ok()?;
+                } else {
+                    skip_any(&mut c, 0)?;
+                }
+                u.push((s, c.next, 1));
+            }
+            Some(u)
+        }
+        CONTENT_STRING => {
+            // Characters, with their byte range inside the original update.
+            let n: usize = c.read_var().ok()?;
+            let base = c.next;
+            let s = std::str::from_utf8(update.get(base..base.checked_add(n)?)?).ok()?;
+            Some(
+                s.char_indices()
+                    .map(|(i, ch)| (base + i, base + i + ch.len_utf8(), ch.len_utf16() as u64))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
 }
 
 fn parse(update: &[u8]) -> Option<(Vec<Group>, usize)> {
@@ -387,7 +410,7 @@ fn cut_item(
     max: usize,
 ) -> Option<Vec<(u64, Vec<u8>)>> {
     let item = s.item.as_ref()?;
-    let units = item.units.as_ref()?;
+    let units = units(update, item)?;
     let kind = item.info & 0b1_1111;
     let mut parts = Vec::new();
     let mut i = 0;

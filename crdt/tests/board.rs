@@ -1195,3 +1195,67 @@ fn stored_updates_say_whether_any_was_made_here() {
     }
     assert_eq!(e.elements().len(), 2);
 }
+
+#[test]
+fn received_updates_are_stored_as_sent_unless_parts_wait() {
+    let mut a = board(1);
+    create(&mut a, &["a"]);
+    let first = a.take_outgoing().unwrap();
+    create(&mut a, &["b"]);
+    let second = a.take_outgoing().unwrap();
+
+    // Integrated whole: kept and passed on as received, not encoded again.
+    let mut b = Board::new(2);
+    b.take_updates();
+    let delta = b.apply_update_delta(&first, REMOTE).unwrap();
+    assert_eq!(delta.as_deref(), Some(&first[..]));
+    assert_eq!(b.take_update_parts(), vec![(first.clone(), false)]);
+    assert_eq!(b.apply_update_delta(&first, REMOTE).unwrap(), None, "known");
+    assert!(b.take_update_parts().is_empty());
+
+    // Received out of order: what depends on nothing missing is integrated at once
+    // (yrs leaves a gap for the earlier clocks) and stored and passed on as received;
+    // the rest follows with the first.
+    let mut c = Board::new(3);
+    c.take_updates();
+    assert!(c.apply_update_delta(&second, REMOTE).unwrap().is_some());
+    assert!(c.apply_update_delta(&first, REMOTE).unwrap().is_some());
+    assert_eq!(c.elements(), a.elements());
+    let mut d = Board::new(4);
+    for (p, here) in c.take_update_parts() {
+        assert!(!here);
+        d.apply_update(&p, LOAD).unwrap();
+    }
+    assert_eq!(
+        d.elements(),
+        a.elements(),
+        "the stored parts hold everything"
+    );
+
+    // An update whose structs depend on ones not here yet waits; the one that brings
+    // them brings both, stored and passed on as one.
+    let mut a2 = board(5);
+    create(&mut a2, &["x"]);
+    a2.take_outgoing();
+    let base = a2.encode();
+    set_text(&mut a2, "x", "Hallo");
+    let first = a2.take_outgoing().unwrap();
+    set_text(&mut a2, "x", "Hallo Welt");
+    let second = a2.take_outgoing().unwrap();
+    let mut c = Board::new(6);
+    c.apply_update(&base, LOAD).unwrap();
+    c.take_updates();
+    assert_eq!(
+        c.apply_update_delta(&second, REMOTE).unwrap(),
+        None,
+        "waits"
+    );
+    assert!(c.take_update_parts().is_empty());
+    let delta = c.apply_update_delta(&first, REMOTE).unwrap().unwrap();
+    assert_eq!(c.elements(), a2.elements());
+    assert_eq!(c.take_update_parts(), vec![(delta.clone(), false)]);
+    let mut d = Board::new(7);
+    d.apply_update(&base, LOAD).unwrap();
+    d.apply_update(&delta, LOAD).unwrap();
+    assert_eq!(d.elements(), a2.elements());
+}

@@ -34,7 +34,7 @@ impl BranchPtr {
     pub(crate) fn trigger(
         &mut self,
         txn: &TransactionMut,
-        subs: HashSet<Option<Arc<str>>>,
+        subs: HashSet<Option<Arc<str>>, crate::FastHasher>,
     ) -> Option<Event> {
         let e = self.make_event(subs)?;
         self.observers.trigger(|fun| fun(txn, &e));
@@ -167,7 +167,7 @@ pub struct Branch {
     /// - [Map]: all of the map elements are based on this field. The value of each entry points
     ///   to the last modified value.
     /// - [XmlElement]: this field stores attributes assigned to a given XML node.
-    pub(crate) map: HashMap<Arc<str>, ItemPtr>,
+    pub(crate) map: HashMap<Arc<str>, ItemPtr, crate::FastHasher>,
 
     /// Unique identifier of a current branch node. It can be contain either a named string - which
     /// means, this branch is a root-level complex data structure - or a block identifier. In latter
@@ -552,7 +552,7 @@ impl Branch {
         false
     }
 
-    pub(crate) fn make_event(&self, keys: HashSet<Option<Arc<str>>>) -> Option<Event> {
+    pub(crate) fn make_event(&self, keys: HashSet<Option<Arc<str>>, crate::FastHasher>) -> Option<Event> {
         let self_ptr = BranchPtr::from(self);
         let event = match self.type_ref() {
             TypeRef::Array => Event::Array(ArrayEvent::new(self_ptr)),

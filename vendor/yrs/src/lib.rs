@@ -777,3 +777,9 @@ pub fn uuid_v4_from(value: u128) -> Uuid {
     let str: &str = unsafe { std::str::from_utf8_unchecked(&dst) };
     str.into()
 }
+
+/// Lernraum patch: the hasher of the maps keyed by strings on the hot paths (a map's
+/// entries, the keys a transaction changed, a map event's keys). SipHash, std's default,
+/// was a fifth of applying a large update in WebAssembly; it buys no protection there
+/// either (wasm32-unknown-unknown has no random keys for it).
+pub(crate) type FastHasher = foldhash::fast::RandomState;

@@ -503,7 +503,7 @@ pub struct TransactionMut<'doc> {
     pub(crate) cleanups: IdSet,
     /// All types that were directly modified (property added or child inserted/deleted).
     /// New types are not included in this Set.
-    pub(crate) changed: HashMap<TypePtr, HashSet<Option<Arc<str>>>>,
+    pub(crate) changed: HashMap<TypePtr, HashSet<Option<Arc<str>>, crate::FastHasher>>,
     pub(crate) changed_parent_types: Vec<BranchPtr>,
     pub(crate) subdocs: Option<Box<Subdocs>>,
     pub(crate) origin: Option<Origin>,

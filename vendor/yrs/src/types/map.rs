@@ -599,11 +599,11 @@ impl Into<EmbedPrelim<MapPrelim>> for MapPrelim {
 pub struct MapEvent {
     pub(crate) current_target: BranchPtr,
     target: MapRef,
-    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange>, HashSet<Option<Arc<str>>>>>,
+    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange, crate::FastHasher>, HashSet<Option<Arc<str>>, crate::FastHasher>>>,
 }
 
 impl MapEvent {
-    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>>) -> Self {
+    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>, crate::FastHasher>) -> Self {
         let current_target = branch_ref.clone();
         MapEvent {
             target: MapRef::from(branch_ref),
@@ -622,9 +622,21 @@ impl MapEvent {
         Branch::path(self.current_target, self.target.0)
     }
 
+    /// Lernraum patch: the names of the keys changed within the transaction, without
+    /// computing their old and new values as [MapEvent::keys] does (most of the cost of
+    /// observing a large update). May name a key whose entry was added and removed again
+    /// in the same transaction.
+    pub fn keys_touched(&self) -> Vec<Arc<str>> {
+        let keys = unsafe { self.keys.get().as_ref().unwrap() };
+        match keys {
+            Ok(keys) => keys.keys().cloned().collect(),
+            Err(subs) => subs.iter().flatten().cloned().collect(),
+        }
+    }
+
     /// Returns a summary of key-value changes made over corresponding [Map] collection within
     /// bounds of current transaction.
-    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange> {
+    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange, crate::FastHasher> {
         let keys = unsafe { self.keys.get().as_mut().unwrap() };
 
         match keys {

@@ -544,7 +544,7 @@ where
     B: Borrow<T>,
     T: ReadTxn,
 {
-    pub fn new(source: &'a HashMap<Arc<str>, ItemPtr>, txn: B) -> Self {
+    pub fn new<S>(source: &'a HashMap<Arc<str>, ItemPtr, S>, txn: B) -> Self {
         Entries {
             iter: source.iter(),
             txn,
@@ -557,7 +557,7 @@ impl<'a, T: ReadTxn> Entries<'a, &'a T, T>
 where
     T: Borrow<T> + ReadTxn,
 {
-    pub fn from_ref(source: &'a HashMap<Arc<str>, ItemPtr>, txn: &'a T) -> Self {
+    pub fn from_ref<S>(source: &'a HashMap<Arc<str>, ItemPtr, S>, txn: &'a T) -> Self {
         Entries::new(source, txn)
     }
 }
@@ -779,9 +779,9 @@ pub type Attrs = HashMap<Arc<str>, Any>;
 pub(crate) fn event_keys(
     txn: &TransactionMut,
     target: BranchPtr,
-    keys_changed: &HashSet<Option<Arc<str>>>,
-) -> HashMap<Arc<str>, EntryChange> {
-    let mut keys = HashMap::new();
+    keys_changed: &HashSet<Option<Arc<str>>, crate::FastHasher>,
+) -> HashMap<Arc<str>, EntryChange, crate::FastHasher> {
+    let mut keys = HashMap::with_capacity_and_hasher(keys_changed.len(), Default::default());
     for opt in keys_changed.iter() {
         if let Some(key) = opt {
             let block = target.map.get(key.as_ref()).cloned();

@@ -1327,11 +1327,11 @@ pub struct XmlTextEvent {
     pub(crate) current_target: BranchPtr,
     target: XmlTextRef,
     delta: UnsafeCell<Option<Vec<Delta>>>,
-    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange>, HashSet<Option<Arc<str>>>>>,
+    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange, crate::FastHasher>, HashSet<Option<Arc<str>>, crate::FastHasher>>>,
 }
 
 impl XmlTextEvent {
-    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>>) -> Self {
+    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>, crate::FastHasher>) -> Self {
         let current_target = branch_ref.clone();
         let target = XmlTextRef::from(branch_ref);
         XmlTextEvent {
@@ -1363,7 +1363,7 @@ impl XmlTextEvent {
 
     /// Returns a summary of attribute changes made over corresponding [XmlText] collection within
     /// bounds of current transaction.
-    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange> {
+    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange, crate::FastHasher> {
         let keys = unsafe { self.keys.get().as_mut().unwrap() };
 
         match keys {
@@ -1437,12 +1437,12 @@ pub struct XmlEvent {
     pub(crate) current_target: BranchPtr,
     target: XmlOut,
     change_set: UnsafeCell<Option<Box<ChangeSet<Change>>>>,
-    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange>, HashSet<Option<Arc<str>>>>>,
+    keys: UnsafeCell<Result<HashMap<Arc<str>, EntryChange, crate::FastHasher>, HashSet<Option<Arc<str>>, crate::FastHasher>>>,
     children_changed: bool,
 }
 
 impl XmlEvent {
-    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>>) -> Self {
+    pub(crate) fn new(branch_ref: BranchPtr, key_changes: HashSet<Option<Arc<str>>, crate::FastHasher>) -> Self {
         let current_target = branch_ref.clone();
         let children_changed = key_changes.iter().any(Option::is_none);
         XmlEvent {
@@ -1489,7 +1489,7 @@ impl XmlEvent {
 
     /// Returns a summary of attribute changes made over corresponding [XmlElement] collection
     /// within bounds of current transaction.
-    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange> {
+    pub fn keys(&self, txn: &TransactionMut) -> &HashMap<Arc<str>, EntryChange, crate::FastHasher> {
         let keys = unsafe { self.keys.get().as_mut().unwrap() };
 
         match keys {
