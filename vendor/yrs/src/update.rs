@@ -584,7 +584,7 @@ impl Update {
                 };
                 let parent_sub: Option<Arc<str>> =
                     if cant_copy_parent_info && (info & HAS_PARENT_SUB != 0) {
-                        Some(decoder.read_string()?.into())
+                        Some(decoder.read_parent_sub()?)
                     } else {
                         None
                     };

@@ -68,6 +68,12 @@ pub trait Decoder: Read {
     /// Read key string.
     fn read_key(&mut self) -> Result<Arc<str>, Error>;
 
+    /// Lernraum patch: an item's parent key (`parentSub`), a string in both encodings;
+    /// v1 hands out the keys it has read before instead of allocating each again.
+    fn read_parent_sub(&mut self) -> Result<Arc<str>, Error> {
+        Ok(self.read_string()?.into())
+    }
+
     /// Consume a rest of the decoded buffer data and return it without parsing.
     fn read_to_end(&mut self) -> Result<&[u8], Error>;
 }
@@ -75,11 +81,20 @@ pub trait Decoder: Read {
 /// Version 1 of lib0 decoder.
 pub struct DecoderV1<'a> {
     cursor: Cursor<'a>,
+    /// Lernraum patch: map keys read so far (the first `KEY_CACHE`), handed out again
+    /// instead of validated and allocated once per item.
+    keys: Vec<Arc<str>>,
 }
+
+/// How many distinct keys a `DecoderV1` keeps.
+const KEY_CACHE: usize = 32;
 
 impl<'a> DecoderV1<'a> {
     pub fn new(cursor: Cursor<'a>) -> Self {
-        DecoderV1 { cursor }
+        DecoderV1 {
+            cursor,
+            keys: Vec::new(),
+        }
     }
 
     fn read_id(&mut self) -> Result<ID, Error> {
@@ -185,8 +200,25 @@ impl<'a> Decoder for DecoderV1<'a> {
 
     #[inline]
     fn read_key(&mut self) -> Result<Arc<str>, Error> {
-        let str: Arc<str> = self.read_string()?.into();
+        let len: u32 = self.cursor.read_var()?;
+        let start = self.cursor.next;
+        self.cursor.read_exact(len as usize)?;
+        let buf: &'a [u8] = &self.cursor.buf[start..start + len as usize];
+        if let Some(key) = self.keys.iter().find(|k| k.as_bytes() == buf) {
+            return Ok(key.clone());
+        }
+        let str: Arc<str> = std::str::from_utf8(buf)
+            .map_err(|_| Error::Malformed(crate::encoding::read::MalformedKind::Utf8))?
+            .into();
+        if self.keys.len() < KEY_CACHE {
+            self.keys.push(str.clone());
+        }
         Ok(str)
+    }
+
+    fn read_parent_sub(&mut self) -> Result<Arc<str>, Error> {
+        // In v1 a key is a plain string.
+        self.read_key()
     }
 
     #[inline]
