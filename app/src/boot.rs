@@ -26,8 +26,12 @@ thread_local! {
 struct SaveState {
     /// Appends issued and not finished yet (and a deferred save, while one waits).
     in_flight: u32,
-    /// A save of changes that only came from peers waits for more of them.
+    /// A save waits for more changes to store together.
     deferred: bool,
+    /// Updates taken from the board and not stored yet.
+    pending: Vec<Vec<u8>>,
+    /// Write-ahead log keys of those made here, removed once they are stored.
+    logged: Vec<String>,
     /// The stored board was read and folded into one snapshot (or could not be).
     loaded: bool,
     /// `whenSaved()` promises to resolve once nothing is in flight.
@@ -256,36 +260,60 @@ pub fn schedule_save() {
         // Not loaded yet: `load` stores everything when it is done.
         return;
     }
-    // Changes that only came from peers (who still hold them) are stored together,
-    // a little later: with many people typing, one IndexedDB transaction per
+    // Edits made here are written to the write-ahead log at once (synchronously, so
+    // they survive the tab closing in the next millisecond). The IndexedDB append, for
+    // them and for what came from peers, waits a little and takes everything since
+    // together: with several people typing, one IndexedDB transaction per edit or per
     // animation frame would cost more than everything else the page does.
-    if with_editor(|ed| ed.board.unsaved_local()) == Some(false) {
-        let start = SAVE.with(|s| {
-            let mut s = s.borrow_mut();
-            let start = !s.deferred;
-            if start {
-                s.deferred = true;
-                s.in_flight += 1;
-            }
-            start
-        });
+    take_and_log();
+    let start = SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        let start = !s.deferred && !s.pending.is_empty();
         if start {
-            leptos::prelude::set_timeout(
-                || {
-                    SAVE.with(|s| s.borrow_mut().deferred = false);
-                    save_now();
-                    finish_save();
-                },
-                std::time::Duration::from_millis(REMOTE_SAVE_DELAY_MS),
-            );
+            s.deferred = true;
+            s.in_flight += 1;
         }
-        return;
+        start
+    });
+    if start {
+        leptos::prelude::set_timeout(
+            || {
+                SAVE.with(|s| s.borrow_mut().deferred = false);
+                save_now();
+                finish_save();
+            },
+            std::time::Duration::from_millis(SAVE_DELAY_MS),
+        );
     }
-    save_now();
 }
 
-/// How long changes from peers wait to be stored together.
-const REMOTE_SAVE_DELAY_MS: u64 = 300;
+/// How long changes wait to be stored together in IndexedDB.
+const SAVE_DELAY_MS: u64 = 300;
+
+/// Takes the board's new updates into the pending save; those made here go to the
+/// write-ahead log first. What came from peers does not: they still hold it if this
+/// page goes away, and a board arriving from a peer (megabytes) would fill localStorage.
+fn take_and_log() {
+    let Some(link) = LINK.with(|l| l.borrow().clone()) else {
+        return;
+    };
+    let Some(parts) = with_editor(|ed| ed.board.take_update_parts()) else {
+        return;
+    };
+    if parts.is_empty() {
+        return;
+    }
+    let logged: Vec<String> = parts
+        .iter()
+        .filter(|(_, here)| *here)
+        .filter_map(|(u, _)| crate::wal::write(&link.room, u))
+        .collect();
+    SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.pending.extend(parts.into_iter().map(|(u, _)| u));
+        s.logged.extend(logged);
+    });
+}
 
 /// One save (or deferral) finished: resolves `whenSaved()` once none is left.
 fn finish_save() {
@@ -315,26 +343,24 @@ fn save_now() {
     let (Some(store), Some(link)) = (store, link) else {
         return;
     };
-    let Some((parts, entry)) =
-        with_editor(|ed| (ed.board.take_update_parts(), known_board(&link, ed)))
-    else {
-        return;
-    };
-    if parts.is_empty() {
+    take_and_log();
+    let (updates, logged) = SAVE.with(|s| {
+        let mut s = s.borrow_mut();
+        (
+            std::mem::take(&mut s.pending),
+            std::mem::take(&mut s.logged),
+        )
+    });
+    if updates.is_empty() {
         return;
     }
-    // Edits made here go to the write-ahead log first (synchronous); what came from
-    // peers does not: they still hold it if this page goes away, and a board arriving
-    // from a peer (megabytes) would fill localStorage.
-    let logged: Vec<String> = parts
-        .iter()
-        .filter(|(_, here)| *here)
-        .filter_map(|(u, _)| crate::wal::write(&link.room, u))
-        .collect();
-    let updates: Vec<Vec<u8>> = parts.into_iter().map(|(u, _)| u).collect();
+    let Some(entry) = with_editor(|ed| known_board(&link, ed)) else {
+        return;
+    };
     SAVE.with(|s| s.borrow_mut().in_flight += 1);
     leptos::task::spawn_local(async move {
         match store.append(&entry, &updates).await {
+            // Only now are the logged edits in IndexedDB.
             Ok(()) => logged.iter().for_each(|key| crate::wal::remove(key)),
             Err(e) => log::error!("saving the board failed: {e}"),
         }

@@ -1259,3 +1259,33 @@ fn received_updates_are_stored_as_sent_unless_parts_wait() {
     d.apply_update(&delta, LOAD).unwrap();
     assert_eq!(d.elements(), a2.elements());
 }
+
+#[test]
+fn the_whole_board_encoded_is_kept_only_until_the_next_transaction() {
+    let mut a = board(1);
+    create(&mut a, &["a"]);
+    let before = a.encode();
+    assert_eq!(a.encode(), before, "the same while nothing happens");
+    assert_eq!(a.diff(&yrs::StateVector::default()), before);
+    // Local edits, received updates and updates that only wait all count.
+    set_text(&mut a, "a", "Hallo");
+    let after_edit = a.encode();
+    assert_ne!(after_edit, before);
+    let mut b = board(2);
+    create(&mut b, &["b"]);
+    b.take_outgoing();
+    set_text(&mut b, "b", "x");
+    let waits = b.take_outgoing().unwrap();
+    a.apply_update(&waits, REMOTE).unwrap();
+    let with_waiting = a.encode();
+    assert_ne!(
+        with_waiting, after_edit,
+        "pending parts are part of the encoding"
+    );
+    a.apply_update(&b.encode(), REMOTE).unwrap();
+    let mut c = Board::new(3);
+    c.apply_update(&a.diff(&yrs::StateVector::default()), REMOTE)
+        .unwrap();
+    assert_eq!(c.elements(), a.elements());
+    assert_eq!(c.element("b").unwrap().text, "x");
+}

@@ -17,6 +17,11 @@ struct Bus {
     channel: BroadcastChannel,
     key: CryptoKey,
     session: SyncSession,
+    /// Another tab has said something. Until then changes are not posted: nobody
+    /// listens, and a tab that opens later starts with sync step 1, whose answer
+    /// carries everything (encrypting every edit for nobody cost as much as a tenth
+    /// of painting with several peers typing).
+    heard: bool,
 }
 
 thread_local! {
@@ -67,6 +72,7 @@ pub fn connect(room: String, password: String) {
                 channel,
                 key,
                 session: SyncSession::new(SyncLimits::default()),
+                heard: false,
             });
             let mut frames = super::start_frames(&mut bus.session);
             // The other tabs answer with everyone's presence (as y-webrtc's channel does).
@@ -74,7 +80,7 @@ pub fn connect(room: String, password: String) {
             frames
         });
         for frame in first {
-            post(frame);
+            post_anyway(frame);
         }
     });
 }
@@ -92,9 +98,10 @@ async fn receive(bytes: Vec<u8>) {
     };
     // Take the session out while handling, so no borrow of the bus spans the handler.
     let Some(mut session) = BUS.with(|b| {
-        b.borrow_mut()
-            .as_mut()
-            .map(|bus| std::mem::take(&mut bus.session))
+        b.borrow_mut().as_mut().map(|bus| {
+            bus.heard = true;
+            std::mem::take(&mut bus.session)
+        })
     }) else {
         return;
     };
@@ -109,8 +116,15 @@ async fn receive(bytes: Vec<u8>) {
     }
 }
 
-/// Encrypts and posts a frame to the other tabs.
+/// Encrypts and posts a frame to the other tabs, if any has been heard.
 pub fn post(frame: Vec<u8>) {
+    if BUS.with(|b| b.borrow().as_ref().is_some_and(|bus| bus.heard)) {
+        post_anyway(frame);
+    }
+}
+
+/// Encrypts and posts a frame to the other tabs.
+fn post_anyway(frame: Vec<u8>) {
     let Some((channel, key)) = BUS.with(|b| {
         b.borrow()
             .as_ref()

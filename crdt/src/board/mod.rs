@@ -81,6 +81,10 @@ pub struct Board {
     local_unsaved: Rc<std::cell::Cell<bool>>,
     /// Updates (v1) this peer must send: neither loaded nor received from a peer.
     outgoing: Rc<RefCell<Vec<Vec<u8>>>>,
+    /// The whole board as one update (`encode`), kept until the next transaction: what
+    /// every new peer asks for (sync step 1 with an empty state vector), several at
+    /// once when a workshop starts.
+    whole: Rc<RefCell<Option<Vec<u8>>>>,
     gesture: bool,
 }
 
@@ -128,12 +132,22 @@ impl Board {
         let updates = Rc::new(RefCell::new(Vec::new()));
         let outgoing = Rc::new(RefCell::new(Vec::new()));
         let local_unsaved = Rc::new(std::cell::Cell::new(false));
+        let whole = Rc::new(RefCell::new(None));
         let (sink, out, local) = (updates.clone(), outgoing.clone(), local_unsaved.clone());
+        let stale = whole.clone();
         let (load, remote) = (Origin::from(LOAD), Origin::from(REMOTE));
         // Where the `update` event fires (after GC and squashing), but encoding only what
         // was made here: loads need no record, and an update received from a peer is
         // recorded as the peer sent it (`apply_update_delta`), not encoded a second time.
         let subscribed = doc.observe_transaction_cleanup("persist", move |txn, e| {
+            // What changed the board, or what waits to be integrated, makes the kept
+            // encoding stale (an empty update from a peer's sync step 2 does not).
+            if !txn.insert_set().is_empty()
+                || !txn.delete_set().is_empty()
+                || txn.has_missing_updates()
+            {
+                stale.borrow_mut().take();
+            }
             let origin = txn.origin();
             if origin == Some(&load) || origin == Some(&remote) {
                 return;
@@ -176,6 +190,7 @@ impl Board {
             updates,
             local_unsaved,
             outgoing,
+            whole,
             gesture: false,
         }
     }
@@ -395,9 +410,15 @@ impl Board {
 
     /// The whole board as one Yjs update v1.
     pub fn encode(&self) -> Vec<u8> {
-        self.doc
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default())
+        if let Some(whole) = self.whole.borrow().as_ref() {
+            return whole.clone();
+        }
+        let txn = self.doc.transact();
+        let whole = txn.encode_state_as_update_v1(&StateVector::default());
+        if !txn.has_missing_updates() {
+            *self.whole.borrow_mut() = Some(whole.clone());
+        }
+        whole
     }
 
     /// The whole board as one Yjs update v1 without the content of deleted items.
@@ -436,6 +457,9 @@ impl Board {
 
     /// What a peer with state vector `sv` lacks, as one update v1 (sync step 2).
     pub fn diff(&self, sv: &StateVector) -> Vec<u8> {
+        if sv.is_empty() {
+            return self.encode();
+        }
         self.doc.transact().encode_state_as_update_v1(sv)
     }
 

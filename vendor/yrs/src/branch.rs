@@ -221,9 +221,15 @@ impl PartialEq for Branch {
 
 impl Branch {
     pub fn new(type_ref: TypeRef) -> Box<Self> {
+        // Lernraum patch: a map gets room for a board element's keys at once, instead
+        // of growing (and rehashing) three times on the way to ten.
+        let map = match type_ref {
+            TypeRef::Map => HashMap::with_capacity_and_hasher(12, Default::default()),
+            _ => HashMap::default(),
+        };
         Box::new(Self {
             start: None,
-            map: HashMap::default(),
+            map,
             block_len: 0,
             content_len: 0,
             item: None,

@@ -35,7 +35,7 @@ pub struct Store {
     /// Root types (a.k.a. top-level types). These types are defined by users at the document level,
     /// they have their own unique names and represent core shared types that expose operations
     /// which can be called concurrently by remote peers in a conflict-free manner.
-    pub(crate) types: HashMap<Arc<str>, Box<Branch>>,
+    pub(crate) types: HashMap<Arc<str>, Box<Branch>, crate::FastHasher>,
 
     /// A block store of a current document. It represent all blocks (inserted or tombstoned
     /// operations) integrated - and therefore visible - into a current document.
