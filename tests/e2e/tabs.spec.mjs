@@ -34,7 +34,7 @@ it('a tab opened later receives the whole board', async ({ board, context, page,
   await other.waitOutline(['Note: Erste', 'Note: Zweite']);
 });
 
-it('what goes over the channel is encrypted: no board text in any message', async ({ board, context, page }) => {
+it('what goes over the channel is encrypted: no board text in any message', async ({ board, context, page, lang }) => {
   await page.waitForFunction(() => window.__lernraum.tabs(), null, { timeout: 10000 });
   const room = board.room();
   // A listener on the same channel, as any script of this origin could be.
@@ -45,13 +45,22 @@ it('what goes over the channel is encrypted: no board text in any message', asyn
     const bc = new BroadcastChannel(room);
     bc.onmessage = (e) => window.__seen.push(Array.from(new Uint8Array(e.data.buffer ?? e.data)));
   }, room);
+  // Alone, a tab posts nothing (nobody would read it) …
+  await board.createNote({ text: 'Allein' });
+  await page.waitForTimeout(300);
+  assert.equal(await spy.evaluate(() => window.__seen.length), 0, 'nothing posted while alone');
+  // … and posts changes once another tab has answered it: open one.
+  const other = await secondTab(context, page.url(), lang);
+  await other.waitOutline(['Note: Allein']);
   await board.createNote({ text: 'Vertraulich 4711' });
+  await other.waitOutline(['Note: Allein', 'Note: Vertraulich 4711']);
   await spy.waitForFunction(() => window.__seen.length > 0, null, { timeout: 10000 });
   const seen = await spy.evaluate(() => window.__seen);
+  assert.ok(seen.length >= 3, `the tabs' messages went over the channel (${seen.length})`);
   for (const m of seen) {
     const text = Buffer.from(m).toString('latin1');
     assert.ok(text.startsWith('\x07AES-GCM'), 'every message is an AES-GCM envelope');
-    assert.ok(!text.includes('Vertraulich'), 'no board text in the clear');
+    assert.ok(!text.includes('Vertraulich') && !text.includes('Allein'), 'no board text in the clear');
     assert.equal(m[8], 12, 'a 12-byte nonce');
   }
 });
