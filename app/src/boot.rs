@@ -281,6 +281,10 @@ pub fn schedule_save() {
                 SAVE.with(|s| s.borrow_mut().deferred = false);
                 save_now();
                 finish_save();
+                // Left over (the editor was busy): try again a little later.
+                if SAVE.with(|s| !s.borrow().pending.is_empty()) {
+                    schedule_save();
+                }
             },
             std::time::Duration::from_millis(SAVE_DELAY_MS),
         );
@@ -344,6 +348,13 @@ fn save_now() {
         return;
     };
     take_and_log();
+    if SAVE.with(|s| s.borrow().pending.is_empty()) {
+        return;
+    }
+    // The editor busy (a re-entrant call): the next save takes everything.
+    let Some(entry) = with_editor(|ed| known_board(&link, ed)) else {
+        return;
+    };
     let (updates, logged) = SAVE.with(|s| {
         let mut s = s.borrow_mut();
         (
@@ -351,12 +362,6 @@ fn save_now() {
             std::mem::take(&mut s.logged),
         )
     });
-    if updates.is_empty() {
-        return;
-    }
-    let Some(entry) = with_editor(|ed| known_board(&link, ed)) else {
-        return;
-    };
     SAVE.with(|s| s.borrow_mut().in_flight += 1);
     leptos::task::spawn_local(async move {
         match store.append(&entry, &updates).await {
