@@ -101,11 +101,71 @@ pub(super) fn channel_closed(remote: &str, generation: u32, ch: &RtcDataChannel)
     }
 }
 
+/// A large frame that was split: its length and hash, its pieces, and a use count.
+struct Split {
+    len: usize,
+    hash: u64,
+    parts: Vec<Vec<u8>>,
+    uses: u64,
+}
+
+thread_local! {
+    /// The last large frame split, kept for a while: when several peers join at once
+    /// they all ask for the same whole board (`Board::encode` keeps it too). Our own
+    /// frames only, so a hash identifies one.
+    static LAST_SPLIT: RefCell<Option<Split>> = const { RefCell::new(None) };
+}
+
+/// How long the pieces of the last split are kept after their last use.
+const KEEP_SPLIT_MS: u64 = 30_000;
+
+/// A large sync frame in valid smaller updates; the same frame again is not split again.
+fn split(frame: &[u8]) -> Vec<Vec<u8>> {
+    use std::hash::BuildHasher;
+    let hash = foldhash::quality::FixedState::with_seed(0x1e27).hash_one(frame);
+    let hit = LAST_SPLIT.with(|l| {
+        l.borrow_mut()
+            .as_mut()
+            .filter(|s| s.len == frame.len() && s.hash == hash)
+            .map(|s| {
+                s.uses += 1;
+                (s.parts.clone(), s.uses)
+            })
+    });
+    let (parts, uses) = match hit {
+        Some(hit) => hit,
+        None => {
+            let parts = crdt::split::split_sync_frame(frame, CHUNK);
+            let split = Split {
+                len: frame.len(),
+                hash,
+                parts: parts.clone(),
+                uses: 0,
+            };
+            LAST_SPLIT.with(|l| *l.borrow_mut() = Some(split));
+            (parts, 0)
+        }
+    };
+    // Let go of them once nobody asked for a while (megabytes for a large board).
+    leptos::prelude::set_timeout(
+        move || {
+            LAST_SPLIT.with(|l| {
+                let mut l = l.borrow_mut();
+                if l.as_ref().is_some_and(|s| s.hash == hash && s.uses == uses) {
+                    *l = None;
+                }
+            })
+        },
+        std::time::Duration::from_millis(KEEP_SPLIT_MS),
+    );
+    parts
+}
+
 /// Queues a frame for a peer (split into valid smaller updates if large) and sends what
 /// the channel takes. `false` if the peer should be dropped.
 pub(super) fn enqueue(p: &mut Peer, frame: &[u8]) -> bool {
     let parts = if frame.len() > CHUNK {
-        crdt::split::split_sync_frame(frame, CHUNK)
+        split(frame)
     } else {
         vec![frame.to_vec()]
     };
