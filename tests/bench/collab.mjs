@@ -272,7 +272,7 @@ async function joinFromApp (n, joiner, runs = JOIN_RUNS) {
   try {
     await holder.page.waitForFunction(() => window.__benchReady === true, null, { timeout: 120000 })
     await sleep(1000)
-    for (let r = 0; r < runs; r++) out.push(await joinOnce(link, n, joiner))
+    for (let r = 0; r < runs; r++) out.push(await joinOnce(link, n, joiner, holder))
   } finally {
     await holder.close()
     client.close()
@@ -299,9 +299,15 @@ async function joinFromJs (n, joiner, update, runs = JOIN_RUNS) {
  * (Lernraum: `__benchReady` set, i.e. all n in the board model and scene; JS: the Y.Doc's
  * elements map has n entries). `ms: null` when it did not within JOIN_TIMEOUT.
  */
-async function joinOnce (link, n, joiner) {
+async function joinOnce (link, n, joiner, holder = null) {
+  // A Lernraum holder and newcomer record when they send and receive data-channel
+  // messages, for the breakdown of where the time goes.
+  const traced = joiner === 'app' && holder !== null
+  const trace = () => { const c = window.__collab; c.trace = true; c.sent = []; c.got = [] }
+  if (traced) await holder.page.evaluate(trace)
   const p = joiner === 'app' ? await appPeer(link, { bench: n }) : await jsPeer(link)
   try {
+    if (traced) await p.page.evaluate(trace)
     if (joiner === 'js') await p.page.evaluate(n => window.yBench.watchCount(n), n)
     const done = joiner === 'app' ? () => window.__collab.readyAt !== null : () => window.__collab.fullAt !== null
     const ok = await p.page.waitForFunction(done, null, { timeout: JOIN_TIMEOUT, polling: 50 }).then(() => true, () => false)
@@ -309,7 +315,28 @@ async function joinOnce (link, n, joiner) {
       const c = window.__collab
       return { open: c.opens[0] ?? null, full: c.readyAt ?? c.fullAt ?? null, count: window.__bench ? window.__bench.count() : window.yBench.count() }
     })
-    return ok && r.open !== null ? { ms: r.full - r.open, count: r.count } : { ms: null, count: r.count, open: r.open !== null }
+    if (!(ok && r.open !== null)) return { ms: null, count: r.count, open: r.open !== null }
+    const out = { ms: r.full - r.open, count: r.count }
+    if (traced) {
+      const get = () => ({ sent: window.__collab.sent, got: window.__collab.got })
+      const [h, j] = [await holder.page.evaluate(get), await p.page.evaluate(get)]
+      holder.page.evaluate(() => { window.__collab.trace = false }).catch(() => {})
+      // The holder's first message after the newcomer's sync step 1 reached it that is
+      // not one of its own two opening frames: the first piece of the board.
+      const at = t => t - r.open
+      const step1 = h.got.find(t => t >= r.open)
+      const pieces = h.sent.filter(t => step1 !== undefined && t > step1)
+      let gap = 0
+      for (let i = 1; i < j.got.length; i++) gap = Math.max(gap, j.got[i] - j.got[i - 1])
+      out.trace = {
+        step1: step1 === undefined ? null : at(step1),
+        firstOut: pieces.length ? at(pieces[0]) : null,
+        lastOut: pieces.length ? at(pieces[pieces.length - 1]) : null,
+        lastIn: j.got.length ? at(j.got[j.got.length - 1]) : null,
+        gap,
+      }
+    }
+    return out
   } finally {
     await p.close()
     await sleep(500)
@@ -626,6 +653,17 @@ function print (out, failed) {
       say(`| ${n(r.n)} mixed, ${kb(r.bytes)} | ${who(r.from)} → ${who(r.to)} | ${m == null ? 'not received' : f0(m)} | ${runs} | ${divJ} | ${target} | ${divT} |`)
     }
     say('')
+    const traced = out.join.find(r => r.n === N && r.from === 'Lernraum' && r.to === 'Lernraum' && r.runs.every(x => x.trace))
+    if (traced) {
+      const t = k => median(traced.runs.map(x => x.trace[k]).filter(v => v != null))
+      const stalls = traced.runs.filter(x => x.trace.gap > 150).length
+      say(`Where Lernraum's ${n(N)}-element join goes (medians, from the newcomer's channel open): its sync step 1`,
+        `reaches the holder at ${f0(t('step1'))} ms; the holder sends the first piece of the board at ${f0(t('firstOut'))} ms and`,
+        `has handed the last to the channel at ${f0(t('lastOut'))} ms; the newcomer receives the last piece at`,
+        `${f0(t('lastIn'))} ms and has all elements in its model and scene at ${f0(median(traced.runs.map(x => x.ms)))} ms. Between the first and the last`,
+        'piece the newcomer\'s main thread applies them (it is busy throughout). Longest wait between two',
+        `pieces: median ${f0(t('gap'))} ms; over 150 ms (a stalled transfer) in ${stalls} of ${traced.runs.length} runs.`, '')
+    }
     const big = out.join.find(r => r.n === N && r.from === 'JS' && r.to === 'JS')
     if (big && med(big) == null) {
       say(`**No same-work baseline at ${n(N)} elements.** y-webrtc answers the new peer's sync step 1 with the`,
