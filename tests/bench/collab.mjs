@@ -661,7 +661,7 @@ function print (out, failed) {
         `reaches the holder at ${f0(t('step1'))} ms; the holder sends the first piece of the board at ${f0(t('firstOut'))} ms and`,
         `has handed the last to the channel at ${f0(t('lastOut'))} ms; the newcomer receives the last piece at`,
         `${f0(t('lastIn'))} ms and has all elements in its model and scene at ${f0(median(traced.runs.map(x => x.ms)))} ms. Between the first and the last`,
-        'piece the newcomer\'s main thread applies them (it is busy throughout). Longest wait between two',
+        'piece the newcomer\'s main thread applies them (a CPU profile shows it busy throughout). Longest wait between two',
         `pieces: median ${f0(t('gap'))} ms; over 150 ms (a stalled transfer) in ${stalls} of ${traced.runs.length} runs.`, '')
     }
     const big = out.join.find(r => r.n === N && r.from === 'JS' && r.to === 'JS')
