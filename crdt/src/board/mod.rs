@@ -64,6 +64,13 @@ impl std::error::Error for BoardError {}
 /// An update (v1) to store, and whether it was made here (not received from a peer).
 type StoredUpdate = (Vec<u8>, bool);
 
+/// Whether a transaction inserted or deleted anything. Not its state vector: yrs
+/// integrates a struct that arrives before earlier ones of its client (but depends on
+/// none of them) behind a gap, which the state vector does not count.
+fn changed(txn: &TransactionMut<'_>) -> bool {
+    !txn.insert_set().is_empty() || !txn.delete_set().is_empty()
+}
+
 pub struct Board {
     doc: Doc,
     elements: MapRef,
@@ -81,9 +88,9 @@ pub struct Board {
     local_unsaved: Rc<std::cell::Cell<bool>>,
     /// Updates (v1) this peer must send: neither loaded nor received from a peer.
     outgoing: Rc<RefCell<Vec<Vec<u8>>>>,
-    /// The whole board as one update (`encode`), kept until the next transaction: what
-    /// every new peer asks for (sync step 1 with an empty state vector), several at
-    /// once when a workshop starts.
+    /// The whole board as one update (`encode`), kept until a transaction changes the
+    /// board or leaves parts waiting: what every new peer asks for (sync step 1 with an
+    /// empty state vector), several at once when a workshop starts.
     whole: Rc<RefCell<Option<Vec<u8>>>>,
     gesture: bool,
 }
@@ -139,20 +146,15 @@ impl Board {
         // Where the `update` event fires (after GC and squashing), but encoding only what
         // was made here: loads need no record, and an update received from a peer is
         // recorded as the peer sent it (`apply_update_delta`), not encoded a second time.
-        let subscribed = doc.observe_transaction_cleanup("persist", move |txn, e| {
+        let subscribed = doc.observe_transaction_cleanup("persist", move |txn, _| {
+            let changed = changed(txn);
             // What changed the board, or what waits to be integrated, makes the kept
             // encoding stale (an empty update from a peer's sync step 2 does not).
-            if !txn.insert_set().is_empty()
-                || !txn.delete_set().is_empty()
-                || txn.has_missing_updates()
-            {
+            if changed || txn.has_missing_updates() {
                 stale.borrow_mut().take();
             }
             let origin = txn.origin();
-            if origin == Some(&load) || origin == Some(&remote) {
-                return;
-            }
-            if e.delete_set.is_empty() && e.after_state == e.before_state {
+            if !changed || origin == Some(&load) || origin == Some(&remote) {
                 return;
             }
             let update = txn.encode_update_v1();
@@ -524,20 +526,13 @@ impl Board {
         let stored = self.updates.borrow().len();
         let encoded = {
             let mut txn = self.txn(origin)?;
-            let waiting = |txn: &TransactionMut<'_>| {
-                txn.store().pending_update().is_some() || txn.store().pending_ds().is_some()
-            };
-            let waited = waiting(&txn);
+            let waited = txn.has_missing_updates();
             txn.apply_update(update)
                 .map_err(|e| BoardError::BadUpdate(e.to_string()))?;
-            // Not the state vector: yrs integrates a struct that arrives before earlier
-            // ones of its client (but depends on none of them) behind a gap, which the
-            // state vector does not count.
-            let changed = !txn.insert_set().is_empty() || !txn.delete_set().is_empty();
-            if !changed {
+            if !changed(&txn) {
                 return Ok(None);
             }
-            if origin == REMOTE && !waited && !waiting(&txn) {
+            if origin == REMOTE && !waited && !txn.has_missing_updates() {
                 // All of it is in the document now, and nothing that waited for it: the
                 // received bytes say what changed (and maybe some that was known, which
                 // a receiver skips). Encoding the transaction would cost about as much
