@@ -146,9 +146,6 @@ impl Scene {
             .chain(change.added.iter())
             .chain(change.updated.keys())
             .collect();
-        if ids.len() > MAX_DAMAGE {
-            self.damage = None;
-        }
         self.damage_around(&ids);
         for id in &change.removed {
             self.remove(id);
@@ -182,16 +179,17 @@ impl Scene {
 
     /// Damages the areas of `ids` and of the arrows bound to them, as they are now.
     fn damage_around(&mut self, ids: &[&String]) {
+        if ids.len() > MAX_DAMAGE {
+            // Too many to list (a board arriving): not worth measuring them.
+            self.damage = None;
+        }
         let Some(list) = self.damage.as_ref() else {
             return;
         };
         let mut out = Vec::new();
         for id in ids {
             if let Some(e) = self.by_id.get(id.as_str()) {
-                out.push(match e.kind {
-                    crdt::Kind::Arrow => self.arrow_extent(e),
-                    _ => paint_bounds(e),
-                });
+                out.push(self.cull_bounds(e));
             }
             for a in self.arrows_of.get(id.as_str()).into_iter().flatten() {
                 if let Some(r) = self.by_id.get(a).map(|a| self.arrow_extent(a)) {
