@@ -17,6 +17,7 @@ mod i18n;
 mod kinds;
 mod logger;
 mod net;
+mod outline;
 mod paint;
 mod palette;
 mod peers;

@@ -8,9 +8,11 @@ use std::cell::{Cell, RefCell};
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::i18n::{kind_name, Lang};
+use crate::i18n::Lang;
 use crate::tools::Tool;
 
+pub use crate::outline::OutlineItem;
+use crate::outline::{outline_items, schedule_outline, set_outline, OUTLINE_SYNC_LIMIT};
 pub use crate::paint::{add_damage, paint_counts, paint_now, set_drawer};
 
 thread_local! {
@@ -19,7 +21,6 @@ thread_local! {
     static UI: Cell<Option<Ui>> = const { Cell::new(None) };
     static AFTER_CHANGE: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
     static LAST_CONTENT: Cell<u64> = const { Cell::new(u64::MAX) };
-    static OUTLINE_PENDING: Cell<bool> = const { Cell::new(false) };
     /// Remote changes arrived since the last `refresh`.
     static REMOTE_PENDING: Cell<bool> = const { Cell::new(false) };
     /// The next frame repaints everything (anything but remote changes asked for it).
@@ -59,15 +60,6 @@ pub fn with_editor<R>(f: impl FnOnce(&mut Editor) -> R) -> Option<R> {
 /// Sets what runs after the board content changed (persistence).
 pub fn set_after_change(f: impl Fn() + 'static) {
     AFTER_CHANGE.with(|d| *d.borrow_mut() = Some(Box::new(f)));
-}
-
-/// One outline entry (UI.md): "Kind: text", in paint order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutlineItem {
-    pub id: String,
-    pub label: String,
-    /// The frame this element belongs to, if that frame exists.
-    pub parent: Option<String>,
 }
 
 /// Where the text editor overlay sits (CSS px, relative to the board).
@@ -277,75 +269,10 @@ pub fn ui() -> Option<Ui> {
     UI.with(|u| u.get())
 }
 
-fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
+pub(crate) fn set_if_changed<T: PartialEq + Send + Sync + 'static>(s: RwSignal<T>, v: T) {
     if s.with_untracked(|cur| *cur != v) {
         s.set(v);
     }
-}
-
-/// Up to this many elements the outline follows every change at once; above, it is
-/// rebuilt at most every `OUTLINE_DELAY_MS`, so drags on big boards stay smooth.
-const OUTLINE_SYNC_LIMIT: usize = 1000;
-const OUTLINE_DELAY_MS: u64 = 250;
-
-fn outline_items(ed: &mut Editor, lang: Lang) -> Vec<OutlineItem> {
-    ed.scene.ensure_order();
-    let ordered = ed.scene.in_order();
-    let frames: std::collections::HashSet<&str> = ordered
-        .iter()
-        .filter(|e| e.kind == crdt::Kind::Frame)
-        .map(|e| e.id.as_str())
-        .collect();
-    ordered
-        .iter()
-        .map(|e| OutlineItem {
-            id: e.id.clone(),
-            label: format!(
-                "{}: {}",
-                kind_name(lang, &e.kind),
-                outline_text(e, &ed.scene)
-            ),
-            parent: e.parent.clone().filter(|p| frames.contains(p.as_str())),
-        })
-        .collect()
-}
-
-/// What the outline says about an element: its text; for an arrow without a label,
-/// what it connects ("Ursachen → Spannungsfelder"), so a screen reader hears the map.
-fn outline_text(e: &crdt::Element, scene: &crate::scene::Scene) -> String {
-    if e.kind != crdt::Kind::Arrow || !e.text.is_empty() {
-        return e.text.clone();
-    }
-    let end = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|id| scene.get(id))
-            .map(|t| t.text.lines().next().unwrap_or("").to_string())
-    };
-    match (end(&e.from), end(&e.to)) {
-        (None, None) => String::new(),
-        (a, b) => format!("{} → {}", a.unwrap_or_default(), b.unwrap_or_default()),
-    }
-}
-
-fn set_outline(ui: Ui, items: Vec<OutlineItem>) {
-    let ids: std::collections::HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
-    crate::paint::prune(|id| ids.contains(id));
-    set_if_changed(ui.outline, items);
-}
-
-fn schedule_outline(ui: Ui) {
-    if OUTLINE_PENDING.with(|p| p.replace(true)) {
-        return;
-    }
-    set_timeout(
-        move || {
-            OUTLINE_PENDING.with(|p| p.set(false));
-            if let Some(items) = with_editor(|ed| outline_items(ed, ui.lang)) {
-                set_outline(ui, items);
-            }
-        },
-        std::time::Duration::from_millis(OUTLINE_DELAY_MS),
-    );
 }
 
 /// Reads the editor into the UI signals. Cheap when nothing changed.
