@@ -357,12 +357,12 @@ fn save_now() {
     };
     let (updates, logged) = SAVE.with(|s| {
         let mut s = s.borrow_mut();
+        s.in_flight += 1;
         (
             std::mem::take(&mut s.pending),
             std::mem::take(&mut s.logged),
         )
     });
-    SAVE.with(|s| s.borrow_mut().in_flight += 1);
     leptos::task::spawn_local(async move {
         match store.append(&entry, &updates).await {
             // Only now are the logged edits in IndexedDB.
