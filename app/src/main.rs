@@ -33,6 +33,9 @@ mod ui;
 mod voting;
 mod wal;
 
+// The global allocator (talc) in the browser.
+use heap as _;
+
 fn main() {
     boot::start();
 }
