@@ -35,6 +35,12 @@ impl BoardChange {
 
     /// Folds a later change into this one.
     pub fn merge(&mut self, later: BoardChange) {
+        if self.is_empty() {
+            // The usual case: the first change since the last look (a board received in
+            // pieces brings thousands of ids in each).
+            *self = later;
+            return;
+        }
         for id in later.removed {
             self.added.remove(&id);
             self.updated.remove(&id);

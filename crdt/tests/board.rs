@@ -453,6 +453,47 @@ fn sending_to_back_keeps_the_relative_order_of_the_moved_elements() {
 }
 
 #[test]
+fn the_paint_order_is_right_after_a_large_board_arrives() {
+    // More elements in one change than the order follows one by one: it is read again
+    // when the next command needs it.
+    let mut a = board(1);
+    let ids: Vec<String> = (0..200).map(|i| format!("n{i:03}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    create(&mut a, &refs);
+    let mut b = Board::new(2);
+    send(&a, &mut b);
+    create(&mut b, &["top"]);
+    b.apply(
+        &Command::Reorder {
+            ids: strings(&["n100"]),
+            layer: Layer::Back,
+        },
+        LOCAL,
+    )
+    .unwrap();
+    let order = order(&b);
+    assert_eq!(order.len(), 201);
+    assert_eq!(order[0], "n100");
+    assert_eq!(order[200], "top");
+    // Afterwards small changes are followed again: a peer's new note is the new top.
+    create(&mut a, &["later"]);
+    send(&a, &mut b);
+    b.apply(
+        &Command::Reorder {
+            ids: strings(&["n000"]),
+            layer: Layer::Front,
+        },
+        LOCAL,
+    )
+    .unwrap();
+    let order = self::order(&b);
+    assert_eq!(order.last().map(String::as_str), Some("n000"));
+    // "top" and "later" were made concurrently above the same element (equal keys,
+    // ordered by id).
+    assert_eq!(&order[order.len() - 3..order.len() - 1], ["later", "top"]);
+}
+
+#[test]
 fn reordering_works_over_z_keys_written_by_other_clients() {
     let bytes = raw_doc(|doc| {
         let els = doc.get_or_insert_map("elements");

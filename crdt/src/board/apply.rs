@@ -166,18 +166,37 @@ impl Board {
     }
 
     /// Lowest and highest `z` on the board.
-    fn z_range(&self, skip: &HashSet<&str>) -> (Option<String>, Option<String>) {
-        let order = self.zorder.borrow();
+    fn z_range<T: ReadTxn>(
+        &self,
+        txn: &T,
+        skip: &HashSet<&str>,
+    ) -> (Option<String>, Option<String>) {
+        let mut order = self.zorder.borrow_mut();
+        let by_z = order.ensure(|| {
+            self.elements
+                .iter(txn)
+                .map(|(id, v)| {
+                    let z = match v {
+                        Out::YMap(m) => match m.get(txn, "z") {
+                            Some(Out::Any(Any::String(z))) => z.to_string(),
+                            _ => String::new(),
+                        },
+                        _ => String::new(),
+                    };
+                    (id.to_string(), z)
+                })
+                .collect()
+        });
         let keep = |(z, id): &&(String, String)| !skip.contains(id.as_str()) && !z.is_empty();
-        let lo = order.by_z.iter().find(keep).map(|(z, _)| z.clone());
-        let hi = order.by_z.iter().rev().find(keep).map(|(z, _)| z.clone());
+        let lo = by_z.iter().find(keep).map(|(z, _)| z.clone());
+        let hi = by_z.iter().rev().find(keep).map(|(z, _)| z.clone());
         (lo, hi)
     }
 
     fn create(&self, txn: &mut TransactionMut<'_>, items: &[NewElement]) {
         let needs_z = items.iter().filter(|n| n.z.is_none()).count();
         let (_, top) = if needs_z > 0 {
-            self.z_range(&HashSet::new())
+            self.z_range(txn, &HashSet::new())
         } else {
             (None, None)
         };
@@ -251,7 +270,7 @@ impl Board {
             })
             .collect();
         ordered.sort();
-        let (lo, hi) = self.z_range(&moving);
+        let (lo, hi) = self.z_range(txn, &moving);
         let keys: Vec<String> = match layer {
             Layer::Front => zindex::sequence_after(hi.as_deref(), ordered.len()),
             Layer::Back => {
