@@ -491,16 +491,14 @@ fn request_frame() {
     }
     request_animation_frame(|| {
         FRAME_PENDING.with(|p| p.set(false));
-        // Remote changes: read them into the UI state first (vote totals, locks,
-        // drafts to publish, a glide to the moderator's view…), so this frame paints
-        // what they lead to.
-        if REMOTE_PENDING.with(|p| p.get()) {
-            refresh();
-        }
         let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
+        // One refresh per frame, before painting: remote changes reach the UI state
+        // first (vote totals, locks, drafts to publish, a glide to the moderator's
+        // view…), so this frame paints what they lead to, and the camera's glide step
+        // and changes that only asked for a frame (a pan) reach the signals.
+        refresh();
         let full = FULL_PENDING.with(|f| f.replace(false));
         crate::paint::paint(full);
-        refresh();
         // Still gliding (or a glide just started in the refresh above): next frame.
         if gliding || with_editor(|ed| ed.glide.is_some()).unwrap_or(false) {
             schedule_frame();
