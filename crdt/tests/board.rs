@@ -1253,6 +1253,14 @@ fn received_updates_are_stored_as_sent_unless_parts_wait() {
     assert_eq!(b.take_update_parts(), vec![(first.clone(), false)]);
     assert_eq!(b.apply_update_delta(&first, REMOTE).unwrap(), None, "known");
     assert!(b.take_update_parts().is_empty());
+    assert!(b.take_changes().added.contains("a"));
+    assert_eq!(b.apply_update_delta(&first, REMOTE).unwrap(), None, "known");
+    assert!(b.take_changes().is_empty());
+    // A received update that failed is not taken for known: it fails again.
+    let mut bad = second.clone();
+    bad.truncate(second.len() - 3);
+    assert!(b.apply_update_delta(&bad, REMOTE).is_err());
+    assert!(b.apply_update_delta(&bad, REMOTE).is_err(), "tried again");
 
     // Received out of order: what depends on nothing missing is integrated at once
     // (yrs leaves a gap for the earlier clocks) and stored and passed on as received;

@@ -8,6 +8,7 @@
 
 mod apply;
 mod ballots;
+mod recent;
 mod zorder;
 
 use std::cell::RefCell;
@@ -92,6 +93,8 @@ pub struct Board {
     /// board or leaves parts waiting: what every new peer asks for (sync step 1 with an
     /// empty state vector), several at once when a workshop starts.
     whole: Rc<RefCell<Option<Vec<u8>>>>,
+    /// Updates received lately, to recognise the same update passed on by several peers.
+    recent: recent::Recent,
     gesture: bool,
 }
 
@@ -193,6 +196,7 @@ impl Board {
             local_unsaved,
             outgoing,
             whole,
+            recent: recent::Recent::default(),
             gesture: false,
         }
     }
@@ -516,8 +520,27 @@ impl Board {
     /// (the structs integrated now, parts that were waiting for this one included, and
     /// the deletions), or `None` when nothing did. A mesh passes this on to the other
     /// peers (gossip) as JavaScript y-webrtc passes on its `update` events: an update
-    /// already known is not passed on again, so gossip ends.
+    /// already known is not passed on again, so gossip ends. A small update received
+    /// lately, byte for byte, is not even decoded again (`recent.rs`).
     pub fn apply_update_delta(
+        &mut self,
+        bytes: &[u8],
+        origin: &str,
+    ) -> Result<Option<Vec<u8>>, BoardError> {
+        if origin == REMOTE {
+            if self.recent.contains(bytes) {
+                return Ok(None);
+            }
+            let out = self.apply_update_delta_once(bytes, origin);
+            if out.is_ok() {
+                self.recent.insert(bytes);
+            }
+            return out;
+        }
+        self.apply_update_delta_once(bytes, origin)
+    }
+
+    fn apply_update_delta_once(
         &mut self,
         bytes: &[u8],
         origin: &str,
