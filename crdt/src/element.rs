@@ -77,6 +77,24 @@ pub struct Element {
     pub locked: bool,
 }
 
+/// The entries of an element map that `Element::read` uses, as found.
+#[derive(Default)]
+struct Fields {
+    kind: Option<Out>,
+    x: Option<Out>,
+    y: Option<Out>,
+    w: Option<Out>,
+    h: Option<Out>,
+    z: Option<Out>,
+    color: Option<Out>,
+    text: Option<Out>,
+    parent: Option<Out>,
+    from: Option<Out>,
+    to: Option<Out>,
+    pts: Option<Out>,
+    locked: Option<Out>,
+}
+
 impl Element {
     /// Paint order: ascending `(z, id)`, compared as bytes.
     pub fn paint_key(&self) -> (&[u8], &[u8]) {
@@ -99,15 +117,37 @@ impl Element {
     /// Reads an element map. `None` (with a logged reason) only when it is not an
     /// element at all (no `kind` string).
     pub fn read<T: ReadTxn>(id: &str, map: &MapRef, txn: &T) -> Option<Element> {
-        let kind = match map.get(txn, "kind") {
+        // One pass over the entries instead of a lookup per key (a board arriving is
+        // read element by element).
+        let mut fields = Fields::default();
+        for (key, value) in map.iter(txn) {
+            let slot = match key {
+                "kind" => &mut fields.kind,
+                "x" => &mut fields.x,
+                "y" => &mut fields.y,
+                "w" => &mut fields.w,
+                "h" => &mut fields.h,
+                "z" => &mut fields.z,
+                "color" => &mut fields.color,
+                "text" => &mut fields.text,
+                "parent" => &mut fields.parent,
+                "from" => &mut fields.from,
+                "to" => &mut fields.to,
+                "pts" => &mut fields.pts,
+                "locked" => &mut fields.locked,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        let kind = match fields.kind {
             Some(Out::Any(Any::String(s))) => Kind::parse(&s),
             other => {
                 log::warn!("element {id}: skipped, `kind` is not a string ({other:?})");
                 return None;
             }
         };
-        let num = |key: &str, default: f64| -> f64 {
-            match map.get(txn, key) {
+        let num = |key: &str, value: Option<Out>, default: f64| -> f64 {
+            match value {
                 None => default,
                 Some(v) => match number(&v) {
                     Some(n) if n.is_finite() => n,
@@ -118,8 +158,8 @@ impl Element {
                 },
             }
         };
-        let size = |key: &str| -> f64 {
-            let v = num(key, NOTE_SIZE);
+        let size = |key: &str, value: Option<Out>| -> f64 {
+            let v = num(key, value, NOTE_SIZE);
             if v > 0.0 {
                 v
             } else {
@@ -127,8 +167,8 @@ impl Element {
                 NOTE_SIZE
             }
         };
-        let string = |key: &str| -> Option<String> {
-            match map.get(txn, key) {
+        let string = |key: &str, value: Option<Out>| -> Option<String> {
+            match value {
                 None => None,
                 Some(Out::Any(Any::String(s))) => Some(s.to_string()),
                 Some(other) => {
@@ -137,7 +177,7 @@ impl Element {
                 }
             }
         };
-        let text = match map.get(txn, "text") {
+        let text = match fields.text {
             None => String::new(),
             Some(Out::YText(t)) => t.get_string(txn),
             // Tolerate a plain string written by a simpler client.
@@ -147,7 +187,7 @@ impl Element {
                 String::new()
             }
         };
-        let pts = match map.get(txn, "pts") {
+        let pts = match fields.pts {
             None => Vec::new(),
             Some(Out::Any(Any::Array(items))) => items.iter().filter_map(any_number).collect(),
             Some(Out::YArray(arr)) => {
@@ -159,20 +199,20 @@ impl Element {
                 Vec::new()
             }
         };
-        let locked = matches!(map.get(txn, "locked"), Some(Out::Any(Any::Bool(true))));
+        let locked = matches!(fields.locked, Some(Out::Any(Any::Bool(true))));
         Some(Element {
             id: id.to_string(),
             kind,
-            x: num("x", 0.0),
-            y: num("y", 0.0),
-            w: size("w"),
-            h: size("h"),
-            z: string("z").unwrap_or_default(),
-            color: string("color").unwrap_or_else(|| "yellow".to_string()),
+            x: num("x", fields.x, 0.0),
+            y: num("y", fields.y, 0.0),
+            w: size("w", fields.w),
+            h: size("h", fields.h),
+            z: string("z", fields.z).unwrap_or_default(),
+            color: string("color", fields.color).unwrap_or_else(|| "yellow".to_string()),
             text,
-            parent: string("parent"),
-            from: string("from"),
-            to: string("to"),
+            parent: string("parent", fields.parent),
+            from: string("from", fields.from),
+            to: string("to", fields.to),
             pts,
             locked,
         })
