@@ -150,12 +150,12 @@ impl Scene {
         for id in &change.removed {
             self.remove(id);
         }
-        let touched = change.added.iter().chain(change.updated.keys());
-        for id in touched {
+        let touched = || change.added.iter().chain(change.updated.keys());
+        for id in touched() {
             self.remove(id);
-            if let Some(e) = board.element(id) {
-                self.insert(e);
-            }
+        }
+        for e in board.elements_named(touched().map(String::as_str)) {
+            self.insert(e);
         }
         // Arrows bound to what changed follow it: file them under their new course.
         let follow: HashSet<String> = ids

@@ -247,6 +247,18 @@ impl Board {
         out
     }
 
+    /// The readable elements among `ids` (in that order), read in one transaction: a
+    /// change that names thousands (a board arriving) opens one, not thousands.
+    pub fn elements_named<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<Element> {
+        let txn = self.doc.transact();
+        ids.into_iter()
+            .filter_map(|id| match self.elements.get(&txn, id) {
+                Some(Out::YMap(m)) => Element::read(id, &m, &txn),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn element(&self, id: &str) -> Option<Element> {
         let txn = self.doc.transact();
         match self.elements.get(&txn, id) {
