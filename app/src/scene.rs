@@ -223,6 +223,11 @@ impl Scene {
         r
     }
 
+    /// Whether the damage since `take_damage` is too much to list (a board arriving).
+    pub fn damage_is_everything(&self) -> bool {
+        self.damage.is_none()
+    }
+
     /// The damage recorded since the last call (board units); `None`: too much to
     /// list, repaint everything.
     pub fn take_damage(&mut self) -> Option<Vec<Rect>> {

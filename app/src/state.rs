@@ -25,6 +25,8 @@ thread_local! {
     static REMOTE_PENDING: Cell<bool> = const { Cell::new(false) };
     /// The next frame repaints everything (anything but remote changes asked for it).
     static FULL_PENDING: Cell<bool> = const { Cell::new(true) };
+    /// When the last frame was painted (`Date.now`, ms).
+    static LAST_PAINT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
     /// The vote marks changed in the last `refresh` (for `Ui::tally`).
     static TALLY_CHANGED: Cell<bool> = const { Cell::new(false) };
 }
@@ -491,20 +493,37 @@ fn request_frame() {
     }
     request_animation_frame(|| {
         FRAME_PENDING.with(|p| p.set(false));
-        let gliding = with_editor(|ed| ed.step_glide(js_sys::Date::now())).unwrap_or(false);
+        let now = js_sys::Date::now();
+        let gliding = with_editor(|ed| ed.step_glide(now)).unwrap_or(false);
         // One refresh per frame, before painting: remote changes reach the UI state
         // first (vote totals, locks, drafts to publish, a glide to the moderator's
         // view…), so this frame paints what they lead to, and the camera's glide step
         // and changes that only asked for a frame (a pan) reach the signals.
         refresh();
-        let full = FULL_PENDING.with(|f| f.replace(false));
-        crate::paint::paint(full);
+        // While a board arrives from others (more changed elements than are worth
+        // listing), paint at most every BULK_FRAME_MS: each frame repaints the view and
+        // sorts the board, time the newcomer needs to apply the pieces still coming.
+        let full = FULL_PENDING.with(|f| f.get());
+        let arriving = !full
+            && !gliding
+            && now - LAST_PAINT.with(|t| t.get()) < BULK_FRAME_MS
+            && with_editor(|ed| ed.scene.damage_is_everything()).unwrap_or(false);
+        if arriving {
+            request_frame();
+        } else {
+            FULL_PENDING.with(|f| f.set(false));
+            LAST_PAINT.with(|t| t.set(now));
+            crate::paint::paint(full);
+        }
         // Still gliding (or a glide just started in the refresh above): next frame.
         if gliding || with_editor(|ed| ed.glide.is_some()).unwrap_or(false) {
             schedule_frame();
         }
     });
 }
+
+/// The shortest time between two frames painted while a board arrives from others.
+const BULK_FRAME_MS: f64 = 100.0;
 
 /// After input: update signals now, redraw on the next frame.
 pub fn after_input() {
