@@ -91,6 +91,7 @@ impl Renderer {
             zoom: cam.z,
             texts: &mut self.texts,
             editing: false,
+            label_hidden: false,
         };
         // Frames first, so they lie below everything, including their children.
         editor.scene.ensure_order();
@@ -367,8 +368,22 @@ pub fn paint_elements<'e>(
     editing: Option<&str>,
     target: &dyn Fn(&str) -> Option<(crdt::geometry::Rect, bool)>,
 ) {
-    for e in elements {
+    let elements: Vec<&crdt::Element> = elements.into_iter().collect();
+    // Notes hidden under notes drawn after them (a pile) are drawn in part or not at all.
+    let boxes: Vec<Option<crdt::geometry::Rect>> = elements
+        .iter()
+        .map(|e| {
+            (e.kind == crdt::Kind::Note)
+                .then(|| previews.get(&e.id).copied().unwrap_or_else(|| e.bounds()))
+        })
+        .collect();
+    let covered = kinds::note::covered(&boxes);
+    for (e, covered) in elements.into_iter().zip(covered) {
+        if covered == kinds::note::Covered::Whole {
+            continue;
+        }
         paint.editing = editing == Some(e.id.as_str());
+        paint.label_hidden = covered == kinds::note::Covered::Label;
         if e.kind == crdt::Kind::Arrow {
             // Bound ends are placed on their elements every frame; only an arrow
             // that is itself being dragged needs a moved copy.
@@ -392,4 +407,5 @@ pub fn paint_elements<'e>(
             None => kinds::draw(paint, e),
         }
     }
+    paint.label_hidden = false;
 }

@@ -50,6 +50,7 @@ pub fn draw(
         zoom: s,
         texts: &mut texts,
         editing: false,
+        label_hidden: false,
     };
     let (frames, others): (Vec<&Element>, Vec<&Element>) =
         elements.iter().partition(|e| e.kind == Kind::Frame);

@@ -25,6 +25,8 @@ pub struct Paint<'a> {
     pub texts: &'a mut TextCache,
     /// The element's text editor is open: its text is drawn by the editor.
     pub editing: bool,
+    /// Notes drawn after the element hide its text (`note::covered`).
+    pub label_hidden: bool,
 }
 
 pub fn draw(p: &mut Paint<'_>, e: &Element) {
@@ -65,7 +67,7 @@ pub fn hit(e: &Element, x: f64, y: f64, tolerance: f64) -> bool {
 
 /// Centred, wrapped, shrink-to-fit text inside `e`'s box less `pad` (notes, shapes).
 pub fn draw_label(p: &mut Paint<'_>, e: &Element, pad: f64, color: &str) {
-    if p.editing || e.text.is_empty() {
+    if p.editing || p.label_hidden || e.text.is_empty() {
         return;
     }
     let ctx = p.ctx;
