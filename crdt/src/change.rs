@@ -34,23 +34,26 @@ impl BoardChange {
     }
 
     /// Folds a later change into this one.
-    pub fn merge(&mut self, later: BoardChange) {
+    pub fn merge(&mut self, mut later: BoardChange) {
         if self.is_empty() {
             // The usual case: the first change since the last look (a board received in
             // pieces brings thousands of ids in each).
             *self = later;
             return;
         }
-        for id in later.removed {
+        for id in std::mem::take(&mut later.removed) {
             self.added.remove(&id);
             self.updated.remove(&id);
             self.removed.insert(id);
         }
-        for id in later.added {
-            self.removed.remove(&id);
-            self.updated.remove(&id);
-            self.added.insert(id);
+        if !self.removed.is_empty() || !self.updated.is_empty() {
+            for id in &later.added {
+                self.removed.remove(id);
+                self.updated.remove(id);
+            }
         }
+        // Both sorted: merged in one pass (pieces of a board arriving add thousands).
+        self.added.append(&mut later.added);
         for (id, keys) in later.updated {
             if !self.added.contains(&id) {
                 self.updated.entry(id).or_default().extend(keys);
@@ -100,5 +103,47 @@ impl BoardChange {
         // Within one transaction, an added element's own edits are part of its adding.
         next.updated.retain(|id, _| !next.added.contains(id));
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(xs: &[&str]) -> BTreeSet<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn updated(id: &str, key: &str) -> BTreeMap<String, BTreeSet<String>> {
+        [(id.to_string(), ids(&[key]))].into_iter().collect()
+    }
+
+    #[test]
+    fn merging_keeps_the_last_word_on_each_element() {
+        let mut c = BoardChange::default();
+        c.merge(BoardChange {
+            added: ids(&["a", "b"]),
+            updated: updated("u", "x"),
+            ..Default::default()
+        });
+        c.merge(BoardChange {
+            removed: ids(&["a"]),
+            updated: updated("b", "text"),
+            ..Default::default()
+        });
+        // Gone after it was added; an added element's edits are part of its adding.
+        assert_eq!(c.added, ids(&["b"]));
+        assert_eq!(c.removed, ids(&["a"]));
+        assert_eq!(c.updated, updated("u", "x"));
+        c.merge(BoardChange {
+            added: ids(&["a", "u", "c"]),
+            meta: true,
+            ..Default::default()
+        });
+        // Back again, and added after an update: added, nothing else.
+        assert_eq!(c.added, ids(&["a", "b", "c", "u"]));
+        assert!(c.removed.is_empty());
+        assert!(c.updated.is_empty());
+        assert!(c.meta);
     }
 }
