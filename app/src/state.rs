@@ -543,7 +543,10 @@ pub fn after_remote() {
     set_timeout(
         || {
             if REMOTE_PENDING.with(|p| p.get()) {
-                after_input();
+                // Like the frame would: no full repaint (that is for own input), and
+                // while a board arrives the frame waits its turn.
+                refresh();
+                request_frame();
             }
         },
         std::time::Duration::from_millis(REMOTE_FALLBACK_MS),
