@@ -52,8 +52,14 @@ impl BoardChange {
                 self.updated.remove(id);
             }
         }
-        // Both sorted: merged in one pass (pieces of a board arriving add thousands).
-        self.added.append(&mut later.added);
+        if later.added.len() * 16 > self.added.len() {
+            // Both sorted: merged in one pass, O(n + m) (pieces of a board arriving add
+            // hundreds each).
+            self.added.append(&mut later.added);
+        } else {
+            // A few into many (one note at a time while nobody looks): O(m log n).
+            self.added.extend(later.added);
+        }
         for (id, keys) in later.updated {
             if !self.added.contains(&id) {
                 self.updated.entry(id).or_default().extend(keys);
