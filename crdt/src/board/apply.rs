@@ -175,16 +175,7 @@ impl Board {
         let by_z = order.ensure(|| {
             self.elements
                 .iter(txn)
-                .map(|(id, v)| {
-                    let z = match v {
-                        Out::YMap(m) => match m.get(txn, "z") {
-                            Some(Out::Any(Any::String(z))) => z.to_string(),
-                            _ => String::new(),
-                        },
-                        _ => String::new(),
-                    };
-                    (id.to_string(), z)
-                })
+                .filter_map(|(id, v)| Some((id.to_string(), super::z_of(txn, v)?)))
                 .collect()
         });
         let keep = |(z, id): &&(String, String)| !skip.contains(id.as_str()) && !z.is_empty();

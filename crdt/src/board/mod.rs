@@ -72,6 +72,18 @@ fn changed(txn: &TransactionMut<'_>) -> bool {
     !txn.insert_set().is_empty() || !txn.delete_set().is_empty()
 }
 
+/// An element's `z` from its entry in `elements`: `None` when the entry is not an element
+/// map, empty when it has no `z` string.
+fn z_of<T: ReadTxn>(txn: &T, entry: Out) -> Option<String> {
+    match entry {
+        Out::YMap(m) => match m.get(txn, "z") {
+            Some(Out::Any(Any::String(z))) => Some(z.to_string()),
+            _ => Some(String::new()),
+        },
+        _ => None,
+    }
+}
+
 pub struct Board {
     doc: Doc,
     elements: MapRef,
@@ -117,13 +129,7 @@ impl Board {
             let change = BoardChange::of_events(txn, events);
             order
                 .borrow_mut()
-                .apply(&change, |id| match els.get(txn, id) {
-                    Some(Out::YMap(m)) => match m.get(txn, "z") {
-                        Some(Out::Any(Any::String(z))) => Some(z.to_string()),
-                        _ => Some(String::new()),
-                    },
-                    _ => None,
-                });
+                .apply(&change, |id| els.get(txn, id).and_then(|v| z_of(txn, v)));
             sink.borrow_mut().merge(change);
         });
         let sink = pending.clone();
@@ -260,11 +266,7 @@ impl Board {
     }
 
     pub fn element(&self, id: &str) -> Option<Element> {
-        let txn = self.doc.transact();
-        match self.elements.get(&txn, id) {
-            Some(Out::YMap(m)) => Element::read(id, &m, &txn),
-            _ => None,
-        }
+        self.elements_named([id]).pop()
     }
 
     pub fn len(&self) -> usize {

@@ -35,9 +35,7 @@ impl ZOrder {
                     .map(|(id, _)| id),
             )
         };
-        if change.removed.len() + change.added.len() > REBUILD_ABOVE
-            || touched().nth(REBUILD_ABOVE).is_some()
-        {
+        if touched().nth(REBUILD_ABOVE).is_some() {
             self.z_of = Default::default();
             self.by_z = Default::default();
             self.stale = true;
