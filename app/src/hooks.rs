@@ -1,7 +1,7 @@
 //! Read-only hooks on `window` for tests and benchmarks:
 //! - `__lernraum`: `elements()`, `toScreen(x, y)`, `view()`, `selection()`,
 //!   `whenSaved()`, `frame()` (paint synchronously, for frame timing), `webrtc()`
-//!   (`{signaling, peers, glares, id}` of the WebRTC mesh), `paints()` (frames painted
+//!   (`{signaling, peers, glares, packed, id}` of the WebRTC mesh), `paints()` (frames painted
 //!   whole, only where remote changes damaged them, or skipped: `{full, partial, skipped}`),
 //!   `framePending()` (a frame or a refresh for remote changes is still to come);
 //! - with `?bench=N`, the bench page contract of TESTING.md: `__bench` with
@@ -180,7 +180,7 @@ pub fn install(bench: Option<String>) {
         &hook,
         "webrtc",
         &func0(|| {
-            use crate::net::webrtc::{glares, peer_id, status, Signaling};
+            use crate::net::webrtc::{glares, packed_sent, peer_id, status, Signaling};
             let s = status();
             let o = Object::new();
             let signaling = match s.signaling {
@@ -191,6 +191,7 @@ pub fn install(bench: Option<String>) {
             set(&o, "signaling", &signaling.into());
             set(&o, "peers", &(s.peers as f64).into());
             set(&o, "glares", &(glares() as f64).into());
+            set(&o, "packed", &(packed_sent() as f64).into());
             set(
                 &o,
                 "id",

@@ -6,7 +6,8 @@
 //! - With a room password, `data` is `base64(encrypt(lib0 writeAny(obj)))`, where `obj`
 //!   is `{type:"announce",from}` or `{type:"signal",from,to,token,signal}` and `signal`
 //!   is a simple-peer signal: `{type:"offer"|"answer",sdp}` or
-//!   `{type:"candidate",candidate:{candidate,sdpMLineIndex,sdpMid}}`
+//!   `{type:"candidate",candidate:{candidate,sdpMLineIndex,sdpMid}}`. Lernraum adds
+//!   `lernraum: 1` to its signals: it reads packed frames ([`EXT_PACKED`])
 //!   ([`PeerMessage::encode`], [`PeerMessage::decode`]; the app does the encryption and
 //!   base64).
 //!
@@ -149,8 +150,15 @@ pub enum PeerMessage {
         /// y-webrtc's glare token: `Date.now() + Math.random()` of the sender's attempt.
         token: f64,
         signal: Signal,
+        /// The Lernraum extensions the sender reads on the data channel (`"lernraum"`
+        /// in the message; y-webrtc sends none and ignores it): 0 none, [`EXT_PACKED`]
+        /// packed frames (`crate::pack`).
+        ext: u32,
     },
 }
+
+/// `ext` of a peer that reads packed frames.
+pub const EXT_PACKED: u32 = 1;
 
 fn obj(pairs: Vec<(&str, Value)>) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -181,6 +189,7 @@ impl PeerMessage {
                 to,
                 token,
                 signal,
+                ext,
             } => {
                 let signal = match signal {
                     Signal::Offer(sdp) => {
@@ -213,13 +222,17 @@ impl PeerMessage {
                     ]),
                     Signal::Other => obj(vec![("type", "renegotiate".into())]),
                 };
-                obj(vec![
+                let mut pairs = vec![
                     ("to", to.as_str().into()),
                     ("from", from.as_str().into()),
                     ("type", "signal".into()),
                     ("token", number(*token)),
                     ("signal", signal),
-                ])
+                ];
+                if *ext != 0 {
+                    pairs.push(("lernraum", Value::from(*ext)));
+                }
+                obj(pairs)
             }
         }
     }
@@ -277,11 +290,17 @@ impl PeerMessage {
                     }
                     _ => Signal::Other,
                 };
+                let ext = v
+                    .get("lernraum")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(0);
                 Ok(PeerMessage::Signal {
                     from,
                     to,
                     token,
                     signal,
+                    ext,
                 })
             }
             _ => Err("unknown message type".into()),
@@ -405,12 +424,14 @@ mod tests {
                 to: "b".into(),
                 token: 1.5e12 + 0.25,
                 signal: Signal::Offer("v=0\r\n".into()),
+                ext: EXT_PACKED,
             },
             PeerMessage::Signal {
                 from: "a".into(),
                 to: "b".into(),
                 token: 3.0,
                 signal: Signal::Answer("v=0\r\n".into()),
+                ext: 0,
             },
             PeerMessage::Signal {
                 from: "a".into(),
@@ -421,6 +442,7 @@ mod tests {
                     sdp_m_line_index: Some(0),
                     sdp_mid: Some("0".into()),
                 },
+                ext: 7,
             },
         ];
         for m in msgs {

@@ -6,7 +6,8 @@
 //! v1). Remote updates are applied with the `REMOTE` origin, so they are neither sent
 //! back nor undone. Input is untrusted: frames over the size limit or that do not
 //! decode are dropped with a reason and never touch the board; a connection that keeps
-//! sending them should be closed (`should_close`).
+//! sending them should be closed (`should_close`). A packed frame (`crate::pack`, a
+//! Lernraum extension) is unpacked and handled as the frame inside.
 //!
 //! Presence: [`SyncSession::start_with_awareness`] and
 //! [`SyncSession::receive_with_awareness`] also speak awareness (type 1) and answer
@@ -22,6 +23,7 @@ use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
 
 use crate::awareness::{self, Awareness, AwarenessError};
 use crate::board::{Board, REMOTE};
+use crate::pack;
 
 /// Bounds on what a peer may send.
 #[derive(Debug, Clone, Copy)]
@@ -145,6 +147,16 @@ impl SyncSession {
         self.bad_frames >= self.limits.max_bad_frames
     }
 
+    /// The frame inside a packed frame (`crate::pack`), within the frame size limit.
+    fn unpack(&self, bytes: &[u8]) -> Result<Vec<u8>, Dropped> {
+        pack::unpack(bytes, self.limits.max_frame).map_err(|e| match e {
+            pack::UnpackError::TooLarge(n) => {
+                Dropped::TooLarge(usize::try_from(n).unwrap_or(usize::MAX))
+            }
+            e => Dropped::Undecodable(e.to_string()),
+        })
+    }
+
     fn drop_frame(&mut self, why: Dropped) -> Result<Received, Dropped> {
         self.bad_frames += 1;
         log::warn!("sync: dropped a frame: {why}");
@@ -163,6 +175,13 @@ impl SyncSession {
     ) -> Result<Received, Dropped> {
         if bytes.len() > self.limits.max_frame {
             return self.drop_frame(Dropped::TooLarge(bytes.len()));
+        }
+        if pack::is_packed(bytes) {
+            let inner = match self.unpack(bytes) {
+                Ok(inner) => inner,
+                Err(why) => return self.drop_frame(why),
+            };
+            return self.receive_with_awareness(board, awareness, &inner, now_ms);
         }
         let kind = match awareness::frame_type(bytes) {
             Ok((kind, _)) => kind,
@@ -216,6 +235,13 @@ impl SyncSession {
     pub fn receive(&mut self, board: &mut Board, bytes: &[u8]) -> Result<Received, Dropped> {
         if bytes.len() > self.limits.max_frame {
             return self.drop_frame(Dropped::TooLarge(bytes.len()));
+        }
+        if pack::is_packed(bytes) {
+            let inner = match self.unpack(bytes) {
+                Ok(inner) => inner,
+                Err(why) => return self.drop_frame(why),
+            };
+            return self.receive(board, &inner);
         }
         let mut decoder = DecoderV1::new(Cursor::new(bytes));
         let msg = match Message::decode(&mut decoder) {
@@ -493,6 +519,74 @@ mod tests {
             SyncSession::default().receive_with_awareness(&mut board, &mut aw, &big, 1.0),
             Err(Dropped::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn packed_frames_are_handled_as_the_frame_inside_and_bad_ones_counted() {
+        let mut a = Board::new(1);
+        let notes = (0..50)
+            .map(|i| NewElement::note_centred(i as f64 * 240.0, 0.0, "yellow"))
+            .collect();
+        a.apply(&Command::Create(notes), LOCAL).unwrap();
+        let step1 = SyncSession::default().start(&Board::new(2));
+        let step2 = SyncSession::default()
+            .receive(&mut a, &step1)
+            .unwrap()
+            .replies;
+        let packed = crate::pack::pack(&step2[0]).unwrap();
+
+        let mut s = SyncSession::new(SyncLimits {
+            max_frame: 1 << 20,
+            max_bad_frames: 3,
+        });
+        let mut b = Board::new(2);
+        let mut aw = Awareness::new(2);
+        let got = s
+            .receive_with_awareness(&mut b, &mut aw, &packed, 0.0)
+            .unwrap();
+        assert!(got.applied && got.synced);
+        assert_eq!(b.elements(), a.elements());
+        // Through `receive` too, and an awareness frame inside.
+        let mut c = Board::new(3);
+        assert!(
+            SyncSession::default()
+                .receive(&mut c, &packed)
+                .unwrap()
+                .applied
+        );
+        assert_eq!(c.len(), 50);
+        let states = awareness::frame_awareness(&aw_update(
+            9,
+            1,
+            &format!("{{\"user\":{{\"name\":\"{}\"}}}}", "x".repeat(2000)),
+        ));
+        let got = s
+            .receive_with_awareness(&mut b, &mut aw, &crate::pack::pack(&states).unwrap(), 0.0)
+            .unwrap();
+        assert!(got.awareness_change.is_some());
+        assert!(aw.state(9).is_some());
+
+        // Over the limit once unpacked, corrupt, packed twice: dropped, counted, board intact.
+        let mut small = SyncSession::new(SyncLimits {
+            max_frame: packed.len() + 10,
+            max_bad_frames: 8,
+        });
+        assert!(matches!(
+            small.receive(&mut b, &packed),
+            Err(Dropped::TooLarge(n)) if n == step2[0].len()
+        ));
+        let mut corrupt = packed.clone();
+        let at = corrupt.len() / 2;
+        corrupt.truncate(at);
+        let before = b.encode();
+        assert!(s
+            .receive_with_awareness(&mut b, &mut aw, &corrupt, 0.0)
+            .is_err());
+        assert!(s.receive(&mut b, &[76, 0x80]).is_err());
+        assert!(!s.should_close());
+        assert!(s.receive(&mut b, &[76]).is_err());
+        assert!(s.should_close());
+        assert_eq!(b.encode(), before);
     }
 
     fn aw_update(client: u32, clock: u64, json: &str) -> Vec<u8> {

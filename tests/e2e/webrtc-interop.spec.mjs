@@ -92,6 +92,8 @@ it('a board larger than one data-channel message reaches a JavaScript peer whole
     await eventually(async () => (await js2.elements()).length === N || false, { timeout: 60_000, message: `all ${N} notes in the new JS peer` });
     const size = await js2.page.evaluate(() => window.yPeer.stateSize());
     assert.ok(size > 256 * 1024, `the board (${size} bytes) is larger than one message`);
+    // JavaScript peers never say they read packed frames, so none went packed.
+    assert.equal((await webrtc(app.board)).packed, 0, 'nothing packed to a JavaScript peer');
     js2.errors.assertNoFatal('the JS peer');
   } finally {
     await js1.close();

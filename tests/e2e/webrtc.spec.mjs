@@ -122,10 +122,12 @@ it('a participant who joins later receives the whole board', async () => {
   const a = await participant(env, relay.url, link);
   const ps = [a];
   try {
-    for (let i = 0; i < 4; i++) await a.board.createNote({ text: `Notiz ${i} ${'x'.repeat(30)}`, dx: -300 + i * 150 });
+    for (let i = 0; i < 4; i++) await a.board.createNote({ text: `Notiz ${i} ${'x'.repeat(300)}`, dx: -300 + i * 150 });
     const b = await participant(env, relay.url, link);
     ps.push(b);
     await sameNotes([a.board, b.board], 'the late joiner to receive every note');
+    // Both are Lernraum: the board (over 1 KiB) went packed (docs/protocol.md).
+    assert.ok((await webrtc(a.board)).packed >= 1, 'the board was sent packed');
   } finally {
     for (const p of ps) await p.close();
   }

@@ -1,5 +1,6 @@
 //! A peer's data channel: which channel to use, sending paced by `bufferedAmount`
-//! (large sync frames split into valid smaller updates), and receiving frames.
+//! (large sync frames split into valid smaller updates, frames packed for peers that
+//! read packed frames), and receiving frames.
 
 use super::*;
 
@@ -101,11 +102,13 @@ pub(super) fn channel_closed(remote: &str, generation: u32, ch: &RtcDataChannel)
     }
 }
 
-/// A large frame that was split: its length and hash, its pieces, and a use count.
+/// A large frame that was split: its length and hash, its pieces (and the same packed,
+/// made when a peer that reads packed frames first needs them), and a use count.
 struct Split {
     len: usize,
     hash: u64,
-    parts: Vec<Vec<u8>>,
+    plain: Option<Vec<Vec<u8>>>,
+    packed: Option<Vec<Vec<u8>>>,
     uses: u64,
 }
 
@@ -116,36 +119,48 @@ thread_local! {
     static LAST_SPLIT: RefCell<Option<Split>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// Frames queued packed so far, for tests.
+    pub(super) static PACKED_SENT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// How long the pieces of the last split are kept after their last use.
 const KEEP_SPLIT_MS: u64 = 30_000;
 
-/// A large sync frame in valid smaller updates; the same frame again is not split again.
-fn split(frame: &[u8]) -> Vec<Vec<u8>> {
+/// A frame packed if that makes it smaller (`crdt::pack`), else as it is.
+fn packed(frame: &[u8]) -> Vec<u8> {
+    crdt::pack::pack(frame).unwrap_or_else(|| frame.to_vec())
+}
+
+/// A large sync frame in valid smaller updates (packed for a peer that reads them); the
+/// same frame again is not split or packed again.
+fn split(frame: &[u8], pack: bool) -> Vec<Vec<u8>> {
     use std::hash::BuildHasher;
     let hash = foldhash::quality::FixedState::with_seed(0x1e27).hash_one(frame);
-    let hit = LAST_SPLIT.with(|l| {
-        l.borrow_mut()
-            .as_mut()
-            .filter(|s| s.len == frame.len() && s.hash == hash)
-            .map(|s| {
-                s.uses += 1;
-                (s.parts.clone(), s.uses)
-            })
-    });
-    let (parts, uses) = match hit {
-        Some(hit) => hit,
-        None => {
-            let parts = crdt::split::split_sync_frame(frame, CHUNK);
-            let split = Split {
+    let (parts, uses) = LAST_SPLIT.with(|l| {
+        let mut l = l.borrow_mut();
+        let s = match l.as_mut() {
+            Some(s) if s.len == frame.len() && s.hash == hash => s,
+            _ => l.insert(Split {
                 len: frame.len(),
                 hash,
-                parts: parts.clone(),
+                plain: None,
+                packed: None,
                 uses: 0,
-            };
-            LAST_SPLIT.with(|l| *l.borrow_mut() = Some(split));
-            (parts, 0)
-        }
-    };
+            }),
+        };
+        s.uses += 1;
+        let plain = s
+            .plain
+            .get_or_insert_with(|| crdt::split::split_sync_frame(frame, CHUNK));
+        let parts = if pack {
+            s.packed
+                .get_or_insert_with(|| plain.iter().map(|p| packed(p)).collect())
+        } else {
+            plain
+        };
+        (parts.clone(), s.uses)
+    });
     // Let go of them once nobody asked for a while (megabytes for a large board).
     leptos::prelude::set_timeout(
         move || {
@@ -161,15 +176,21 @@ fn split(frame: &[u8]) -> Vec<Vec<u8>> {
     parts
 }
 
-/// Queues a frame for a peer (split into valid smaller updates if large) and sends what
-/// the channel takes. `false` if the peer should be dropped.
+/// Queues a frame for a peer (split into valid smaller updates if large, packed if the
+/// peer reads packed frames) and sends what the channel takes. `false` if the peer should
+/// be dropped.
 pub(super) fn enqueue(p: &mut Peer, frame: &[u8]) -> bool {
     let parts = if frame.len() > CHUNK {
-        split(frame)
+        split(frame, p.packs)
+    } else if p.packs {
+        vec![packed(frame)]
     } else {
         vec![frame.to_vec()]
     };
     for part in parts {
+        if p.packs && crdt::pack::is_packed(&part) {
+            PACKED_SENT.set(PACKED_SENT.get() + 1);
+        }
         p.queued += part.len();
         p.queue.push_back(part);
     }

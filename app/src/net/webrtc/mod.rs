@@ -25,6 +25,9 @@
 //! - Chrome drops data-channel messages over 256 KiB and JavaScript peers cannot
 //!   reassemble chunks, so a large sync frame is sent as several smaller updates that
 //!   are each valid on their own (`crdt::split`). Sending is paced by `bufferedAmount`.
+//! - Our signals say `lernraum: 1`; to a peer whose signals say so, frames over 1 KiB go
+//!   packed (`crdt::pack`, LZ4: a board is a quarter of the bytes). JavaScript peers
+//!   say nothing and get plain frames.
 //! - At most 20–34 connections (random, like y-webrtc's `maxConns`), a few more answered.
 //! - Received messages are bounded (16 MiB) and go through the same checks as any frame;
 //!   a peer that keeps sending garbage is disconnected. When a connection closes,
@@ -115,6 +118,9 @@ pub(super) struct Peer {
     queue: VecDeque<Vec<u8>>,
     queued: usize,
     opened: bool,
+    /// The peer reads packed frames (it said so in its signals, or came through a
+    /// serverless invite, which only Lernraum makes).
+    packs: bool,
 }
 
 struct Retry {
@@ -188,6 +194,11 @@ pub fn peer_id() -> Option<String> {
 pub fn glares() -> u32 {
     MESH.with(|m| m.try_borrow().ok()?.as_ref().map(|m| m.glares))
         .unwrap_or(0)
+}
+
+/// How many frames were sent packed so far (to peers that read them), for tests.
+pub fn packed_sent() -> u32 {
+    channel::PACKED_SENT.get()
 }
 
 /// Redraws the people panel when the status changed. Never call with the mesh borrowed.
@@ -305,6 +316,7 @@ pub(super) fn on_message(socket: usize, msg: PeerMessage) {
             to,
             token,
             signal,
+            ext,
         } => {
             if to != our_id {
                 return;
@@ -323,6 +335,15 @@ pub(super) fn on_message(socket: usize, msg: PeerMessage) {
                     on_candidate(&from, init);
                 }
                 Signal::Other => {}
+            }
+            if ext >= wire::EXT_PACKED {
+                // Known before the channel opens: offers and answers both carry it (the
+                // peer exists by now if the signal was taken).
+                with_mesh(|m| {
+                    if let Some(p) = m.peers.get_mut(&from) {
+                        p.packs = true;
+                    }
+                });
             }
         }
     }

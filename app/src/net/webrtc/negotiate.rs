@@ -113,6 +113,7 @@ pub(super) fn publish_signal(to: &str, socket: usize, token: f64, signal: Signal
                 to: to.to_owned(),
                 token,
                 signal,
+                ext: wire::EXT_PACKED,
             },
         );
     }
@@ -317,6 +318,7 @@ pub(crate) fn new_peer(remote: &str, socket: usize, initiator: bool) -> Option<u
                 queue: VecDeque::new(),
                 queued: 0,
                 opened: false,
+                packs: socket == INVITE_SOCKET,
             },
         );
         m.retries.remove(remote);
