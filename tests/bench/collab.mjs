@@ -24,7 +24,7 @@ const SECONDS = Number(process.env.LERNRAUM_COLLAB_SECONDS || 60)
 const PARTS = new Set((process.env.LERNRAUM_COLLAB_PARTS || '1,2,3').split(',').map(s => s.trim()))
 const N = 10000
 const SMALL = 1000 // fits one data-channel message (256 KiB) as one Yjs update
-const JOIN_RUNS = 5
+const JOIN_RUNS = 9
 const JOIN_TIMEOUT = 30000
 const LATENCY_SAMPLES = 50
 const LATENCY_WARMUP = 5
@@ -197,9 +197,18 @@ async function newPage () {
   return { context, page, close: () => context.close().catch(() => {}) }
 }
 
+/**
+ * Chromium starts a spare renderer process whenever a new page takes one, and on 2 cores
+ * that start-up (120–200 ms of processor time) ran alongside a join that began as the page
+ * loaded. A newcomer's page is therefore created, and the browser left to settle for this
+ * long, before it opens the link (the same for the app and the JavaScript pages).
+ */
+const SETTLE_MS = 1000
+
 /** A Lernraum page on the room link; `ws` loads the board from a y-websocket server. */
-async function appPeer (link, { ws, bench = 0 } = {}) {
+async function appPeer (link, { ws, bench = 0, settle = false } = {}) {
   const p = await newPage()
+  if (settle) await sleep(SETTLE_MS)
   const q = `lang=en&signal=${encodeURIComponent(relay.url)}&bench=${bench}${ws ? `&ws=${encodeURIComponent(ws)}` : ''}`
   await p.page.goto(`${site.url}/?${q}#room=${link.room}&key=${link.key}`)
   await p.page.waitForFunction(() => typeof window.__lernraum === 'object' && typeof window.__bench === 'object', null, { timeout: 30000 })
@@ -208,8 +217,9 @@ async function appPeer (link, { ws, bench = 0 } = {}) {
 }
 
 /** A JavaScript y-webrtc page on the room, holding `update` (base64) if given. */
-async function jsPeer (link, update = null) {
+async function jsPeer (link, update = null, { settle = false } = {}) {
   const p = await newPage()
+  if (settle) await sleep(SETTLE_MS)
   await p.page.goto(jsServer.url)
   await p.page.waitForFunction(() => typeof window.yBench === 'object', null, { timeout: 10000 })
   await p.page.evaluate(([r, k, s, u]) => window.yBench.start(r, k, s, u), [link.room, link.key, relay.url, update])
@@ -305,7 +315,7 @@ async function joinOnce (link, n, joiner, holder = null) {
   const traced = joiner === 'app' && holder !== null
   const trace = () => { const c = window.__collab; c.trace = true; c.sent = []; c.got = [] }
   if (traced) await holder.page.evaluate(trace)
-  const p = joiner === 'app' ? await appPeer(link, { bench: n }) : await jsPeer(link)
+  const p = joiner === 'app' ? await appPeer(link, { bench: n, settle: true }) : await jsPeer(link, null, { settle: true })
   try {
     if (traced) await p.page.evaluate(trace)
     if (joiner === 'js') await p.page.evaluate(n => window.yBench.watchCount(n), n)
@@ -636,7 +646,9 @@ function print (out, failed) {
       '`RTCPeerConnection` with the same script). End: Lernraum: the app sets `__benchReady`, that is',
       'all N elements are in its board model and scene (it checks once per animation frame); JavaScript:',
       'the first doc `update` after which the `elements` map holds N entries (no rendering). Each run is',
-      'a fresh page joining a peer that holds the board: the Lernraum holder loaded it through `?ws=`',
+      'a fresh page joining a peer that holds the board (the page is created and the browser left 1 s',
+      'to settle before it opens the link: Chromium starts a spare renderer process whenever a page takes',
+      'one, and on 2 cores that start-up ran alongside the join), the Lernraum holder loaded it through `?ws=`',
       'from a y-websocket server filled by `fillMixed` (tests/bench/boards.mjs), the JavaScript holder',
       `applied the same board as one Yjs update. Median of ${JOIN_RUNS} joins.`, '')
     const med = r => { const ok = r.runs.filter(x => x.ms != null); return ok.length === r.runs.length ? median(ok.map(x => x.ms)) : null }
