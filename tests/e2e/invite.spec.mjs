@@ -3,7 +3,7 @@
 // then they co-edit over the data channel. A code for another board is refused clearly.
 import assert from 'node:assert/strict';
 import { e2eSuite, eventually } from './harness.mjs';
-import { WEBRTC_ARGS, participant, randomRoom, waitPeers } from './webrtc.mjs';
+import { WEBRTC_ARGS, participant, randomRoom, waitPeers, webrtc } from './webrtc.mjs';
 
 const { it, env } = e2eSuite(import.meta.url, { browserArgs: WEBRTC_ARGS });
 
@@ -55,6 +55,14 @@ it('two people without any server connect with an invite and a reply code, then 
     await b.board.waitOutline(['Note: Ohne Server']);
     await b.board.createNote({ text: 'Zurück', dx: 200 });
     await a.board.waitOutline(['Note: Ohne Server', 'Note: Zurück']);
+    // Only Lernraum makes invites, so an invited peer gets frames over 1 KiB packed
+    // (docs/protocol.md, "Packed frames"): a long text pasted in one go.
+    const long = `Lang ${'x'.repeat(1500)}`;
+    await a.board.createNote({ dy: 220, commit: 'none' });
+    await a.page.keyboard.insertText(long);
+    await a.page.keyboard.press('Escape');
+    await b.board.waitElements((els) => els.some((e) => e.text === long), 'the long text at the invited peer');
+    assert.ok((await webrtc(a.board)).packed >= 1, 'the long text went packed');
   } finally {
     await a.close();
     await b.close();
