@@ -145,7 +145,7 @@ fn view_signature(ed: &Editor) -> u64 {
     ed.selection.hash(&mut h);
     ed.editing.hash(&mut h);
     let mut previews: Vec<_> = ed.previews().into_iter().collect();
-    previews.sort_by(|a, b| a.0.cmp(&b.0));
+    crdt::order::sort_by(&mut previews, |a, b| a.0.cmp(&b.0));
     for (id, r) in &previews {
         id.hash(&mut h);
         rect(&mut h, r);
@@ -166,18 +166,18 @@ fn view_signature(ed: &Editor) -> u64 {
         rect(&mut h, &r);
     }
     let mut marks: Vec<_> = ed.vote_marks.iter().collect();
-    marks.sort_by(|a, b| a.0.cmp(b.0));
+    crdt::order::sort_by(&mut marks, |a, b| a.0.cmp(b.0));
     for (id, m) in marks {
         id.hash(&mut h);
         format!("{m:?}").hash(&mut h);
     }
     let mut drafts: Vec<_> = ed.draft_ids.iter().collect();
-    drafts.sort();
+    crdt::order::sort(&mut drafts);
     drafts.hash(&mut h);
     let l = &ed.scene.locks;
     (l.board, l.moderator, ed.anonymous_cursors).hash(&mut h);
     let mut locked: Vec<_> = l.elements.iter().collect();
-    locked.sort();
+    crdt::order::sort(&mut locked);
     locked.hash(&mut h);
     h.finish()
 }

@@ -222,7 +222,7 @@ impl Store {
             .await
             .map_err(err)?;
         let mut out: Vec<KnownBoard> = all.iter().filter_map(board_from_js).collect();
-        out.sort_by(|a, b| b.updated.total_cmp(&a.updated));
+        crdt::order::sort_by(&mut out, |a, b| b.updated.total_cmp(&a.updated));
         Ok(out)
     }
 }

@@ -30,6 +30,7 @@ pub mod envelope;
 pub mod file;
 pub mod geometry;
 pub mod kinds;
+pub mod order;
 pub mod pack;
 pub mod signaling;
 pub mod split;

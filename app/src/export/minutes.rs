@@ -65,7 +65,7 @@ fn has_text(e: &Element) -> bool {
 
 /// Reading order: rows top to bottom, each row left to right.
 fn reading_order(items: &mut [&Element]) {
-    items.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    crdt::order::sort_by(items, |a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut start = 0;
     while start < items.len() {
         let top = items[start].y;
@@ -73,7 +73,7 @@ fn reading_order(items: &mut [&Element]) {
         let end = (start..items.len())
             .find(|&i| items[i].y - top > tol)
             .unwrap_or(items.len());
-        items[start..end].sort_by(|a, b| a.x.total_cmp(&b.x));
+        crdt::order::sort_by(&mut items[start..end], |a, b| a.x.total_cmp(&b.x));
         start = end;
     }
 }
@@ -179,7 +179,7 @@ pub fn markdown(title: &str, elements: &[&Element], rounds: &[VoteRound], lang: 
         out.push_str(&format!("\n## {} — {}\n\n", w.votes, md_text(&r.label)));
         out.push_str(&format!("| {} | Text |\n|---:|---|\n", w.votes));
         let mut rows: Vec<(&String, &u32)> = r.totals.iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        crdt::order::sort_by(&mut rows, |a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (id, n) in rows {
             let text = by_id
                 .get(id.as_str())

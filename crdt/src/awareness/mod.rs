@@ -489,7 +489,7 @@ impl Awareness {
         if gone.len() < needed {
             return Err(AwarenessError::TooManyClients);
         }
-        gone.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::order::sort_by(&mut gone, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (_, id) in gone.into_iter().take(needed) {
             self.clients.remove(&id);
         }

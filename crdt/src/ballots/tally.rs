@@ -153,7 +153,7 @@ impl Tally {
     pub fn ranked(&self) -> Vec<(String, u32, u32)> {
         let mut list: Vec<(&String, u32)> = self.totals.iter().map(|(k, v)| (k, *v)).collect();
         // `totals` iterates in ascending id order and the sort is stable.
-        list.sort_by_key(|e| std::cmp::Reverse(e.1));
+        crate::order::sort_by(&mut list, |a, b| b.1.cmp(&a.1));
         let mut out = Vec::with_capacity(list.len());
         let mut rank = 0u32;
         let mut last = None;

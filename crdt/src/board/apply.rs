@@ -260,7 +260,7 @@ impl Board {
                 Some((z, id.clone()))
             })
             .collect();
-        ordered.sort();
+        crate::order::sort(&mut ordered);
         let (lo, hi) = self.z_range(txn, &moving);
         let keys: Vec<String> = match layer {
             Layer::Front => zindex::sequence_after(hi.as_deref(), ordered.len()),

@@ -249,7 +249,7 @@ impl Board {
                 }
             })
             .collect();
-        out.sort_by(|a, b| a.paint_key().cmp(&b.paint_key()));
+        crate::order::sort_by(&mut out, |a, b| a.paint_key().cmp(&b.paint_key()));
         out
     }
 
