@@ -180,10 +180,16 @@ fn split(frame: &[u8], pack: bool) -> Vec<Vec<u8>> {
 /// peer reads packed frames) and sends what the channel takes. `false` if the peer should
 /// be dropped.
 pub(super) fn enqueue(p: &mut Peer, frame: &[u8]) -> bool {
+    enqueue_shared(p, frame, &mut None)
+}
+
+/// [`enqueue`] for a frame that goes to several peers: `memo` keeps it packed for the
+/// next peer that reads packed frames (a board passed on to six peers is packed once).
+pub(super) fn enqueue_shared(p: &mut Peer, frame: &[u8], memo: &mut Option<Vec<u8>>) -> bool {
     let parts = if frame.len() > CHUNK {
         split(frame, p.packs)
     } else if p.packs {
-        vec![packed(frame)]
+        vec![memo.get_or_insert_with(|| packed(frame)).clone()]
     } else {
         vec![frame.to_vec()]
     };
@@ -249,11 +255,14 @@ pub(super) fn on_data(remote: &str, generation: u32, bytes: &[u8]) {
             }
         }
         if !handled.gossip.is_empty() {
+            let mut memos = vec![None; handled.gossip.len()];
             for (id, p) in m.peers.iter_mut() {
                 if id == remote || !p.primary.as_ref().is_some_and(is_open) {
                     continue;
                 }
-                if handled.gossip.iter().any(|g| !enqueue(p, g)) {
+                let sent = (handled.gossip.iter().zip(memos.iter_mut()))
+                    .all(|(g, memo)| enqueue_shared(p, g, memo));
+                if !sent {
                     failed.push((id.clone(), p.generation));
                 }
             }

@@ -359,9 +359,10 @@ pub(super) use negotiate::{new_peer, remote_description_set};
 /// Sends a frame to every peer with an open channel (local updates and presence).
 pub fn broadcast(frame: &[u8]) {
     let mut failed = Vec::new();
+    let mut memo = None;
     with_mesh(|m| {
         for (id, p) in m.peers.iter_mut() {
-            if p.primary.as_ref().is_some_and(is_open) && !enqueue(p, frame) {
+            if p.primary.as_ref().is_some_and(is_open) && !enqueue_shared(p, frame, &mut memo) {
                 failed.push((id.clone(), p.generation));
             }
         }
