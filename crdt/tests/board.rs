@@ -1338,3 +1338,38 @@ fn the_whole_board_encoded_is_kept_only_until_the_next_transaction() {
     assert_eq!(c.elements(), a.elements());
     assert_eq!(c.element("b").unwrap().text, "x");
 }
+
+#[test]
+fn a_board_sent_by_several_peers_is_applied_once() {
+    // Three peers hold the same board; a newcomer asks each of them and gets the same
+    // pieces from all three, interleaved.
+    let mut a = board(1);
+    let names: Vec<String> = (0..600).map(|i| format!("n{i}")).collect();
+    create(
+        &mut a,
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let mut b = Board::new(2);
+    b.apply_update(&a.encode(), REMOTE).unwrap();
+    let pieces = |x: &Board| crdt::split::split_update(&x.encode(), 16 * 1024).unwrap();
+    let (pa, pb) = (pieces(&a), pieces(&b));
+    assert!(pa.len() > 3, "{} pieces", pa.len());
+    assert_eq!(pa, pb, "peers with the same board send the same pieces");
+
+    let mut n = Board::new(9);
+    let mut passed_on = 0;
+    for i in 0..pa.len() {
+        for from in [&pa, &pb, &pa] {
+            if n.apply_update_delta(&from[i], REMOTE).unwrap().is_some() {
+                passed_on += 1;
+            }
+        }
+    }
+    assert_eq!(passed_on, pa.len(), "each piece applied and passed on once");
+    assert_eq!(
+        n.repeats(),
+        2 * pa.len() as u64,
+        "the copies were not decoded"
+    );
+    assert_eq!(n.elements(), a.elements());
+}

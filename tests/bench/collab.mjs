@@ -25,6 +25,8 @@ const PARTS = new Set((process.env.LERNRAUM_COLLAB_PARTS || '1,2,3').split(',').
 const N = 10000
 const SMALL = 1000 // fits one data-channel message (256 KiB) as one Yjs update
 const JOIN_RUNS = 9
+// Holders of the board in the second Lernraum row, all met by the newcomer.
+const HOLDERS = 3
 const JOIN_TIMEOUT = 30000
 const LATENCY_SAMPLES = 50
 const LATENCY_WARMUP = 5
@@ -271,20 +273,27 @@ function boardUpdate (n) {
   return u
 }
 
-/** Lernraum holding the board (from y-websocket), fresh Lernraum or JS peers joining. */
-async function joinFromApp (n, joiner, runs = JOIN_RUNS) {
+/**
+ * Lernraum holding the board (from y-websocket), fresh Lernraum or JS peers joining.
+ * With `holders` > 1, that many Lernraum pages hold it, connected to each other; the
+ * newcomer meets all of them.
+ */
+async function joinFromApp (n, joiner, runs = JOIN_RUNS, holders = 1) {
   const link = randomRoom()
   const client = yClient(yserver.url, link.room)
   fillMixed(client.doc, n)
   await client.whenSynced(60000)
-  const holder = await appPeer(link, { ws: yserver.url, bench: n })
+  const all = []
   const out = []
   try {
-    await holder.page.waitForFunction(() => window.__benchReady === true, null, { timeout: 120000 })
+    for (let i = 0; i < holders; i++) all.push(await appPeer(link, { ws: yserver.url, bench: n }))
+    for (const h of all) await h.page.waitForFunction(() => window.__benchReady === true, null, { timeout: 120000 })
+    const counts = await waitPeers(all, holders - 1, 30000)
+    if (counts.some(c => c < holders - 1)) throw new Error(`the ${holders} holders did not connect (${counts})`)
     await sleep(1000)
-    for (let r = 0; r < runs; r++) out.push(await joinOnce(link, n, joiner, holder))
+    for (let r = 0; r < runs; r++) out.push(await joinOnce(link, n, joiner, all[0]))
   } finally {
-    await holder.close()
+    for (const h of all) await h.close()
     client.close()
   }
   return out
@@ -360,6 +369,7 @@ async function part1 () {
   for (const [n, update] of [[N, big], [SMALL, small]]) {
     const bytes = update.length
     rows.push({ n, bytes, from: 'Lernraum', to: 'Lernraum', runs: await joinFromApp(n, 'app') })
+    if (n === N) rows.push({ n, bytes, from: `${HOLDERS} × Lernraum`, to: 'Lernraum', runs: await joinFromApp(n, 'app', JOIN_RUNS, HOLDERS) })
     // y-webrtc sends the whole board as one message: above 256 KiB it never arrives, so
     // one try is enough to show it.
     const tooBig = bytes > 256 * 1024
@@ -650,7 +660,9 @@ function print (out, failed) {
       'to settle before it opens the link: Chromium starts a spare renderer process whenever a page takes',
       'one, and on 2 cores that start-up ran alongside the join), the Lernraum holder loaded it through `?ws=`',
       'from a y-websocket server filled by `fillMixed` (tests/bench/boards.mjs), the JavaScript holder',
-      `applied the same board as one Yjs update. Median of ${JOIN_RUNS} joins.`, '')
+      `applied the same board as one Yjs update. In the "${HOLDERS} × Lernraum" row, ${HOLDERS} Lernraum pages hold the`,
+      'board, connected to each other, and the newcomer meets all of them: each answers its sync step 1',
+      `with the whole board, as y-webrtc peers do. Median of ${JOIN_RUNS} joins.`, '')
     const med = r => { const ok = r.runs.filter(x => x.ms != null); return ok.length === r.runs.length ? median(ok.map(x => x.ms)) : null }
     const base = {}
     for (const r of out.join) if (r.from === 'JS' && r.to === 'JS') base[r.n] = med(r)

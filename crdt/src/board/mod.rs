@@ -107,6 +107,8 @@ pub struct Board {
     whole: Rc<RefCell<Option<Vec<u8>>>>,
     /// Updates received lately, to recognise the same update passed on by several peers.
     recent: recent::Recent,
+    /// Received updates recognised as repeats and not decoded.
+    repeats: u64,
     gesture: bool,
 }
 
@@ -203,6 +205,7 @@ impl Board {
             outgoing,
             whole,
             recent: recent::Recent::default(),
+            repeats: 0,
             gesture: false,
         }
     }
@@ -267,6 +270,12 @@ impl Board {
 
     pub fn element(&self, id: &str) -> Option<Element> {
         self.elements_named([id]).pop()
+    }
+
+    /// How many received updates were recognised as repeats and not decoded again
+    /// (`recent.rs`), for tests and diagnostics.
+    pub fn repeats(&self) -> u64 {
+        self.repeats
     }
 
     pub fn len(&self) -> usize {
@@ -534,8 +543,9 @@ impl Board {
     /// (the structs integrated now, parts that were waiting for this one included, and
     /// the deletions), or `None` when nothing did. A mesh passes this on to the other
     /// peers (gossip) as JavaScript y-webrtc passes on its `update` events: an update
-    /// already known is not passed on again, so gossip ends. A small update received
-    /// lately, byte for byte, is not even decoded again (`recent.rs`).
+    /// already known is not passed on again, so gossip ends. An update received lately,
+    /// byte for byte (an edit, or a piece of a board that another peer sent first), is
+    /// not even decoded again (`recent.rs`).
     pub fn apply_update_delta(
         &mut self,
         bytes: &[u8],
@@ -543,6 +553,7 @@ impl Board {
     ) -> Result<Option<Vec<u8>>, BoardError> {
         if origin == REMOTE {
             if self.recent.contains(bytes) {
+                self.repeats += 1;
                 return Ok(None);
             }
             let out = self.apply_update_delta_once(bytes, origin);

@@ -73,7 +73,11 @@ pub(super) fn channel_open(remote: &str, generation: u32, ch: &RtcDataChannel, i
     }) else {
         return;
     };
-    let first = crate::net::start_frames(&mut session);
+    let mut first = crate::net::start_frames(&mut session);
+    if with_mesh(|m| hold_step1(m, remote, generation)) == Some(true) && !first.is_empty() {
+        // Sync step 1 comes first; awareness goes now.
+        first.remove(0);
+    }
     let failed = with_peer(remote, generation, |p| {
         p.session = Some(session);
         // Sync starts over on this channel: what was queued for another is moot.
@@ -86,6 +90,76 @@ pub(super) fn channel_open(remote: &str, generation: u32, ch: &RtcDataChannel, i
         close_peer(remote, Some(generation), "send failed", false);
     }
     status_changed();
+}
+
+/// Whether our sync step 1 to a peer whose channel just opened should wait: another
+/// peer is answering one (`Mesh::asking`). Otherwise this peer is the one asked, and the
+/// others wait for its answer. A newcomer to a room of several peers that hold the
+/// same board thus receives it once, not once from each of them (y-webrtc asks them
+/// all at once); what the others hold beyond it follows when they are asked.
+fn hold_step1(m: &mut Mesh, remote: &str, generation: u32) -> bool {
+    let busy = m.asking.as_ref().is_some_and(|a| {
+        a.peer != remote
+            && m.peers
+                .get(&a.peer)
+                .is_some_and(|p| p.generation == a.generation)
+    });
+    if busy {
+        m.deferred.retain(|(id, _)| id != remote);
+        m.deferred.push((remote.to_owned(), generation));
+        return true;
+    }
+    let first = m.asking.is_none();
+    m.asking = Some(Asking {
+        peer: remote.to_owned(),
+        generation,
+        since: now(),
+        last: None,
+    });
+    if first {
+        leptos::prelude::set_timeout(check_asking, Duration::from_millis(ASK_QUIET_MS as u64));
+    }
+    false
+}
+
+/// Ends the wait once the answer is in (or its peer is gone, or it took too long), and
+/// sends sync step 1, with the state we now have, to every peer that waited.
+fn check_asking() {
+    let t = now();
+    let done = with_mesh(|m| {
+        let a = m.asking.as_ref()?;
+        let alive = m
+            .peers
+            .get(&a.peer)
+            .is_some_and(|p| p.generation == a.generation && p.primary.is_some());
+        let quiet = a.last.is_some_and(|l| t - l >= ASK_QUIET_MS);
+        if alive && !quiet && t - a.since < ASK_AT_MOST_MS {
+            return Some(None);
+        }
+        m.asking = None;
+        Some(Some(std::mem::take(&mut m.deferred)))
+    })
+    .flatten();
+    let Some(waiting) = done else {
+        return;
+    };
+    let Some(waiting) = waiting else {
+        leptos::prelude::set_timeout(check_asking, Duration::from_millis(50));
+        return;
+    };
+    for (id, generation) in waiting {
+        let Some(Some(mut session)) = with_peer(&id, generation, |p| p.session.take()) else {
+            continue;
+        };
+        let step1 = crate::state::with_editor(|ed| session.start(&ed.board));
+        let failed = with_peer(&id, generation, |p| {
+            p.session = Some(session);
+            step1.is_some_and(|f| !enqueue(p, &f))
+        });
+        if failed == Some(true) {
+            close_peer(&id, Some(generation), "send failed", false);
+        }
+    }
 }
 
 pub(super) fn channel_closed(remote: &str, generation: u32, ch: &RtcDataChannel) {
@@ -244,6 +318,13 @@ pub(super) fn on_data(remote: &str, generation: u32, bytes: &[u8]) {
     let handled = crate::net::handle_frame(&mut session, bytes);
     let mut failed = Vec::new();
     with_mesh(|m| {
+        if handled.synced {
+            if let Some(a) = m.asking.as_mut() {
+                if a.peer == remote && a.generation == generation {
+                    a.last = Some(now());
+                }
+            }
+        }
         if let Some(p) = m
             .peers
             .get_mut(remote)

@@ -74,6 +74,12 @@ const HIGH_WATER: u32 = 128 * 1024;
 const LOW_WATER: u32 = 64 * 1024;
 /// A peer that lets this much pile up unsent is disconnected (it will resync).
 const MAX_QUEUED: usize = 64 * 1024 * 1024;
+/// The answer to the first sync step 1 is complete when no piece of it came for this
+/// long (pieces arrive a few ms apart; the longest wait between two in the join
+/// benchmark is about 30–60 ms) …
+const ASK_QUIET_MS: f64 = 200.0;
+/// … or the other peers are asked anyway after this long.
+const ASK_AT_MOST_MS: f64 = 5_000.0;
 /// Largest message accepted from a peer.
 const MAX_INCOMING: usize = 16 * 1024 * 1024;
 /// Announce again this often (jittered), so peers that lost each other meet again.
@@ -141,6 +147,20 @@ struct Mesh {
     last_status: Option<WebrtcStatus>,
     /// Offers that crossed ours (for tests).
     glares: u32,
+    /// The peer asked for the board first, while its answer arrives (`channel::ask`).
+    asking: Option<Asking>,
+    /// Open channels whose sync step 1 waits for that answer.
+    deferred: Vec<(String, u32)>,
+}
+
+/// A sync step 1 sent while no other was being answered: until its answer is in, the
+/// step 1 to every other peer waits, so that they send only what that answer lacked.
+struct Asking {
+    peer: String,
+    generation: u32,
+    since: f64,
+    /// When the last piece of its answer (sync step 2) arrived.
+    last: Option<f64>,
 }
 
 thread_local! {
@@ -246,6 +266,8 @@ pub fn connect(urls: Vec<String>, room: String, password: String) {
                 next_announce: now() + ANNOUNCE_EVERY_MS,
                 last_status: None,
                 glares: 0,
+                asking: None,
+                deferred: Vec::new(),
             })
         });
         signaling::start(urls, room, key);
