@@ -152,6 +152,9 @@ fn check_asking() {
             continue;
         };
         let step1 = crate::state::with_editor(|ed| session.start(&ed.board));
+        if step1.is_none() {
+            log::warn!("webrtc: no board to ask {id} with; it syncs when it next connects");
+        }
         let failed = with_peer(&id, generation, |p| {
             p.session = Some(session);
             step1.is_some_and(|f| !enqueue(p, &f))

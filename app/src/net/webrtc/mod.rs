@@ -147,7 +147,7 @@ struct Mesh {
     last_status: Option<WebrtcStatus>,
     /// Offers that crossed ours (for tests).
     glares: u32,
-    /// The peer asked for the board first, while its answer arrives (`channel::ask`).
+    /// The peer asked for the board first, while its answer arrives (`channel::hold_step1`).
     asking: Option<Asking>,
     /// Open channels whose sync step 1 waits for that answer.
     deferred: Vec<(String, u32)>,
