@@ -251,14 +251,7 @@ impl Board {
         // Keep the moved elements' relative order.
         let mut ordered: Vec<(String, String)> = ids
             .iter()
-            .filter_map(|id| {
-                let m = self.element_map(txn, id)?;
-                let z = match m.get(txn, "z") {
-                    Some(Out::Any(Any::String(z))) => z.to_string(),
-                    _ => String::new(),
-                };
-                Some((z, id.clone()))
-            })
+            .filter_map(|id| Some((super::z_of(txn, self.elements.get(txn, id)?)?, id.clone())))
             .collect();
         crate::order::sort(&mut ordered);
         let (lo, hi) = self.z_range(txn, &moving);

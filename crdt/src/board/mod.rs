@@ -552,13 +552,14 @@ impl Board {
         origin: &str,
     ) -> Result<Option<Vec<u8>>, BoardError> {
         if origin == REMOTE {
-            if self.recent.contains(bytes) {
+            let key = recent::key(bytes);
+            if key.is_some_and(|k| self.recent.contains(k, bytes)) {
                 self.repeats += 1;
                 return Ok(None);
             }
             let out = self.apply_update_delta_once(bytes, origin);
-            if out.is_ok() {
-                self.recent.insert(bytes);
+            if let (Ok(_), Some(k)) = (&out, key) {
+                self.recent.insert(k, bytes);
             }
             return out;
         }

@@ -40,32 +40,27 @@ impl Default for Recent {
     }
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    foldhash::fast::FixedState::with_seed(0x4c52).hash_one(bytes)
+/// The key under which `bytes` are kept (a hash of them), or `None` when they are too
+/// large to keep. Computed once per received update, for the lookup and the insert.
+pub(super) fn key(bytes: &[u8]) -> Option<u64> {
+    (bytes.len() <= MAX_PIECE)
+        .then(|| foldhash::fast::FixedState::with_seed(0x4c52).hash_one(bytes))
 }
 
 impl Recent {
-    /// Whether exactly these bytes were recorded (and not replaced since).
-    pub(super) fn contains(&self, bytes: &[u8]) -> bool {
-        if bytes.len() > MAX_PIECE {
-            return false;
-        }
-        let h = hash(bytes);
+    /// Whether exactly these bytes (with this `key`) were recorded and not replaced since.
+    pub(super) fn contains(&self, key: u64, bytes: &[u8]) -> bool {
         if bytes.len() > MAX_BYTES {
-            return (self.pieces.iter()).any(|(k, b)| *k == h && **b == *bytes);
+            return (self.pieces.iter()).any(|(k, b)| *k == key && **b == *bytes);
         }
-        matches!(&self.slots[h as usize % SLOTS], Some((k, b)) if *k == h && **b == *bytes)
+        matches!(&self.slots[key as usize % SLOTS], Some((k, b)) if *k == key && **b == *bytes)
     }
 
-    /// Records an update that has been applied.
-    pub(super) fn insert(&mut self, bytes: &[u8]) {
-        if bytes.len() > MAX_PIECE {
-            return;
-        }
-        let h = hash(bytes);
+    /// Records an update (with its `key`) that has been applied.
+    pub(super) fn insert(&mut self, key: u64, bytes: &[u8]) {
         if bytes.len() > MAX_BYTES {
             self.pieces_bytes += bytes.len();
-            self.pieces.push_back((h, bytes.into()));
+            self.pieces.push_back((key, bytes.into()));
             while self.pieces_bytes > MAX_PIECES_BYTES {
                 let Some((_, old)) = self.pieces.pop_front() else {
                     break;
@@ -74,7 +69,7 @@ impl Recent {
             }
             return;
         }
-        self.slots[h as usize % SLOTS] = Some((h, bytes.into()));
+        self.slots[key as usize % SLOTS] = Some((key, bytes.into()));
     }
 }
 
@@ -82,20 +77,31 @@ impl Recent {
 mod tests {
     use super::*;
 
+    /// What the board does with a received update: keep it if it can be kept.
+    fn insert(r: &mut Recent, bytes: &[u8]) {
+        if let Some(k) = key(bytes) {
+            r.insert(k, bytes);
+        }
+    }
+
+    fn contains(r: &Recent, bytes: &[u8]) -> bool {
+        key(bytes).is_some_and(|k| r.contains(k, bytes))
+    }
+
     #[test]
     fn only_the_same_bytes_are_recognised_and_large_ones_are_not_kept() {
         let mut r = Recent::default();
-        r.insert(b"abc");
-        assert!(r.contains(b"abc"));
-        assert!(!r.contains(b"abd"));
-        assert!(!r.contains(b"ab"));
+        insert(&mut r, b"abc");
+        assert!(contains(&r, b"abc"));
+        assert!(!contains(&r, b"abd"));
+        assert!(!contains(&r, b"ab"));
         let big = vec![7u8; MAX_PIECE + 1];
-        r.insert(&big);
-        assert!(!r.contains(&big));
+        insert(&mut r, &big);
+        assert!(!contains(&r, &big));
         // Many later updates: the earliest may be replaced, each latest is there.
         for i in 0..10 * SLOTS as u32 {
-            r.insert(&i.to_le_bytes());
-            assert!(r.contains(&i.to_le_bytes()));
+            insert(&mut r, &i.to_le_bytes());
+            assert!(contains(&r, &i.to_le_bytes()));
         }
     }
 
@@ -103,17 +109,17 @@ mod tests {
     fn pieces_of_a_board_are_kept_up_to_a_total_and_compared_whole() {
         let mut r = Recent::default();
         let piece = |i: u8| vec![i; 64 * 1024];
-        r.insert(&piece(1));
-        assert!(r.contains(&piece(1)));
+        insert(&mut r, &piece(1));
+        assert!(contains(&r, &piece(1)));
         let mut other = piece(1);
         other[40_000] = 2;
-        assert!(!r.contains(&other));
+        assert!(!contains(&r, &other));
         // 4 MiB of later pieces push the first one out, and no more than that is kept.
         for i in 2..=65 {
-            r.insert(&piece(i));
+            insert(&mut r, &piece(i));
         }
-        assert!(!r.contains(&piece(1)));
-        assert!(r.contains(&piece(2)) && r.contains(&piece(65)));
+        assert!(!contains(&r, &piece(1)));
+        assert!(contains(&r, &piece(2)) && contains(&r, &piece(65)));
         assert!(r.pieces_bytes <= MAX_PIECES_BYTES);
     }
 }
