@@ -16,6 +16,8 @@
 //! JavaScript peers read only the first). [`SyncSession::start`] and
 //! [`SyncSession::receive`] leave awareness to the caller, as before.
 
+use std::borrow::Cow;
+
 use yrs::encoding::read::Cursor;
 use yrs::sync::{Message, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
@@ -147,20 +149,30 @@ impl SyncSession {
         self.bad_frames >= self.limits.max_bad_frames
     }
 
-    /// The frame inside a packed frame (`crate::pack`), within the frame size limit.
-    fn unpack(&self, bytes: &[u8]) -> Result<Vec<u8>, Dropped> {
-        pack::unpack(bytes, self.limits.max_frame).map_err(|e| match e {
-            pack::UnpackError::TooLarge(n) => {
-                Dropped::TooLarge(usize::try_from(n).unwrap_or(usize::MAX))
+    /// `bytes`, or the frame inside if they are a packed frame (`crate::pack`), within
+    /// the frame size limit; a packed frame that does not unpack is dropped.
+    fn unpacked<'a>(&mut self, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, Dropped> {
+        if !pack::is_packed(bytes) {
+            return Ok(Cow::Borrowed(bytes));
+        }
+        match pack::unpack(bytes, self.limits.max_frame) {
+            Ok(inner) => Ok(Cow::Owned(inner)),
+            Err(pack::UnpackError::TooLarge(n)) => {
+                Err(self.dropped(Dropped::TooLarge(usize::try_from(n).unwrap_or(usize::MAX))))
             }
-            e => Dropped::Undecodable(e.to_string()),
-        })
+            Err(e) => Err(self.dropped(Dropped::Undecodable(e.to_string()))),
+        }
+    }
+
+    /// Counts and logs a dropped frame.
+    fn dropped(&mut self, why: Dropped) -> Dropped {
+        self.bad_frames += 1;
+        log::warn!("sync: dropped a frame: {why}");
+        why
     }
 
     fn drop_frame(&mut self, why: Dropped) -> Result<Received, Dropped> {
-        self.bad_frames += 1;
-        log::warn!("sync: dropped a frame: {why}");
-        Err(why)
+        Err(self.dropped(why))
     }
 
     /// Handles one received frame, applying awareness frames (type 1) to `awareness` and
@@ -176,13 +188,7 @@ impl SyncSession {
         if bytes.len() > self.limits.max_frame {
             return self.drop_frame(Dropped::TooLarge(bytes.len()));
         }
-        if pack::is_packed(bytes) {
-            let inner = match self.unpack(bytes) {
-                Ok(inner) => inner,
-                Err(why) => return self.drop_frame(why),
-            };
-            return self.receive_with_awareness(board, awareness, &inner, now_ms);
-        }
+        let bytes = &*self.unpacked(bytes)?;
         let kind = match awareness::frame_type(bytes) {
             Ok((kind, _)) => kind,
             Err(e) => return self.drop_frame(Dropped::Undecodable(e.to_string())),
@@ -236,13 +242,7 @@ impl SyncSession {
         if bytes.len() > self.limits.max_frame {
             return self.drop_frame(Dropped::TooLarge(bytes.len()));
         }
-        if pack::is_packed(bytes) {
-            let inner = match self.unpack(bytes) {
-                Ok(inner) => inner,
-                Err(why) => return self.drop_frame(why),
-            };
-            return self.receive(board, &inner);
-        }
+        let bytes = &*self.unpacked(bytes)?;
         let mut decoder = DecoderV1::new(Cursor::new(bytes));
         let msg = match Message::decode(&mut decoder) {
             Ok(m) => m,
